@@ -7,3 +7,4 @@ export * from './case/situation.js';
 export * from './case/state.js';
 export * from './case/decide.js';
 export * from './case/decider.js';
+export * from './case/upcasting.js';

@@ -75,6 +75,8 @@ export interface ReadAllOptions {
 
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /** The result of an earlier append with this commandId (marked `duplicate`), or null: lets a retry answer without deciding again. */
+  findCommand(commandId: string): Promise<AppendResult | null>;
   /** All events of a stream in version order; an unknown stream reads as []. */
   readStream(streamId: string): Promise<RecordedEvent[]>;
   /** The global log in position order, streamed in batches (never all in memory). */

@@ -29,10 +29,11 @@ type Record_<T extends string, E extends { data: unknown; personal: unknown }> =
   personal: E['personal'];
 };
 
+/** Opening is about the record: it is dated the day it is made, on the word of `source`. */
 export type OpenCase = {
   type: 'OpenCase';
   caseId: string;
-  facts: EventFacts;
+  source: Source | null;
   data: Omit<CaseOpened['data'], 'caseId'>;
   personal: CaseOpened['personal'];
   firstDetention: { facts: EventFacts; data: Detained['data']; personal: Detained['personal'] } | null;

@@ -75,7 +75,7 @@ describe('recording world events', () => {
     const command: CaseCommand = {
       type: 'OpenCase',
       caseId: CASE_ID,
-      facts: facts('2026-03-01'),
+      source: null,
       data: { nameWithheld: false, nationalities: ['VE'], gender: 'male', minor: false, affiliation: 'civilian', externalReference: 'FP-1' },
       personal: { fullName: 'Enrique Márquez', birthYear: null },
       firstDetention: { facts: facts('2025-01-07'), data: { facility: 'El Helicoide', arrestingAuthority: 'SEBIN', charges: [] }, personal: null },

@@ -109,6 +109,7 @@ export function makeDecide(options: CaseModelOptions = { timeZone: DEFAULT_TIME_
 
   return function decide(command: CaseCommand, state: CaseState, context: DecideContext): CaseEvent[] {
     const { now } = context;
+    /** Events about the record itself are dated the day they are made. */
     const correctionFacts = (): EventFacts => ({
       occurredOn: dayOfInstant(now, timeZone),
       datePrecision: 'day',
@@ -119,8 +120,8 @@ export function makeDecide(options: CaseModelOptions = { timeZone: DEFAULT_TIME_
     switch (command.type) {
       case 'OpenCase': {
         if (state.kind === 'opened') throw new DomainError(DomainErrorCode.CaseAlreadyOpened, `case ${command.caseId} already exists`, { caseId: command.caseId });
-        checkFacts(command.facts, now, timeZone);
-        const opened: CaseEvent = { type: 'CaseOpened', data: { caseId: command.caseId, ...command.data }, personal: command.personal, facts: command.facts };
+        const openedFacts: EventFacts = { ...correctionFacts(), source: command.source };
+        const opened: CaseEvent = { type: 'CaseOpened', data: { caseId: command.caseId, ...command.data }, personal: command.personal, facts: openedFacts };
         if (!command.firstDetention) return [opened];
         checkFacts(command.firstDetention.facts, now, timeZone, 'detention.occurredOn');
         return [opened, { type: 'Detained', data: command.firstDetention.data, personal: command.firstDetention.personal, facts: command.firstDetention.facts }];

@@ -1,0 +1,505 @@
+/**
+ * Embedded SQLite adapter of the event-store port (better-sqlite3, WAL mode).
+ *
+ * One table `events` is the whole log: `position` (INTEGER PRIMARY KEY AUTOINCREMENT) is the global
+ * position, `UNIQUE(stream_id, version)` gives both the optimistic-concurrency guard and the index used
+ * to read a stream and find its current version. Every append runs in one `BEGIN IMMEDIATE`
+ * transaction, so there is a single writer at a time (across processes too) and positions are
+ * committed in order: a reader never sees position n+1 before position n.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  EventStoreError,
+  STREAM_ID_PATTERN,
+  WrongExpectedVersionError,
+} from '../event-store.port.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  JsonObject,
+  NewEvent,
+  NewEventMetadata,
+  ReadAllOptions,
+  RecordedEvent,
+} from '../event-store.port.js';
+
+export interface SqliteEventStoreOptions {
+  /** Path of the database file, or `':memory:'`. The parent directory is created when missing. */
+  filename: string;
+  /** Clock for `recordedAt` (defaults to `() => new Date()`). */
+  now?: () => Date;
+  /** How often `follow` looks for appends made by other connections (default 200 ms). */
+  pollIntervalMs?: number;
+  /** How long a write waits for another connection's lock before failing (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+/** Schema version written to `PRAGMA user_version`; each entry of MIGRATIONS moves it up by one. */
+const MIGRATIONS: readonly string[] = [
+  // 1: the log.
+  `CREATE TABLE IF NOT EXISTS events (
+     position       INTEGER PRIMARY KEY AUTOINCREMENT,
+     event_id       TEXT    NOT NULL UNIQUE,
+     stream_id      TEXT    NOT NULL,
+     version        INTEGER NOT NULL,
+     type           TEXT    NOT NULL,
+     schema_version INTEGER NOT NULL,
+     data           TEXT    NOT NULL,
+     personal       TEXT    NULL,
+     metadata       TEXT    NOT NULL,
+     command_id     TEXT    NOT NULL,
+     recorded_at    TEXT    NOT NULL,
+     UNIQUE (stream_id, version)
+   );
+   CREATE INDEX IF NOT EXISTS events_command_id ON events (command_id);`,
+];
+
+export const SQLITE_EVENT_STORE_SCHEMA_VERSION = MIGRATIONS.length;
+
+const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_POLL_INTERVAL_MS = 200;
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const MAX_STREAM_ID_LENGTH = 200;
+
+interface EventRow {
+  position: number;
+  event_id: string;
+  stream_id: string;
+  version: number;
+  type: string;
+  schema_version: number;
+  data: string;
+  personal: string | null;
+  metadata: string;
+  recorded_at: string;
+}
+
+interface CommandRow {
+  event_id: string;
+  stream_id: string;
+  version: number;
+  position: number;
+  recorded_at: string;
+}
+
+interface HeadRow {
+  stream_version: number | null;
+  last_recorded_at: string | null;
+}
+
+const EVENT_COLUMNS =
+  'position, event_id, stream_id, version, type, schema_version, data, personal, metadata, recorded_at';
+
+export class SqliteEventStore implements EventStore {
+  /** Opens (and migrates) the store; the same as `new SqliteEventStore(options)`, for async call sites. */
+  static async open(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
+    return new SqliteEventStore(options);
+  }
+
+  private readonly db: Database.Database;
+  private readonly now: () => Date;
+  private readonly pollIntervalMs: number;
+  private closed = false;
+  /** Wake-up callbacks of followers waiting for new events; fired after each commit and on close. */
+  private readonly waiters = new Set<() => void>();
+
+  private readonly stmtCommand: Database.Statement<[string], CommandRow>;
+  private readonly stmtHead: Database.Statement<[string], HeadRow>;
+  private readonly stmtInsert: Database.Statement<
+    [string, string, number, string, number, string, string | null, string, string, string]
+  >;
+  private readonly stmtStream: Database.Statement<[string], EventRow>;
+  private readonly stmtAll: Database.Statement<[number, number, number], EventRow>;
+  private readonly stmtHeadPosition: Database.Statement<[], { head: number }>;
+  private readonly stmtPing: Database.Statement<[], { ok: number }>;
+  private readonly appendTx: Database.Transaction<
+    (streamId: string, events: NewEvent[], options: AppendOptions) => AppendResult
+  >;
+
+  constructor(options: SqliteEventStoreOptions) {
+    const { filename } = options;
+    if (typeof filename !== 'string') {
+      throw new EventStoreError('STORE_UNAVAILABLE', 'SqliteEventStore needs a filename (or ":memory:")');
+    }
+    this.now = options.now ?? (() => new Date());
+    this.pollIntervalMs = positiveOr(options.pollIntervalMs, DEFAULT_POLL_INTERVAL_MS);
+    const busyTimeoutMs = positiveOr(options.busyTimeoutMs, DEFAULT_BUSY_TIMEOUT_MS);
+
+    const inMemory = filename === ':memory:' || filename === '';
+    try {
+      if (!inMemory) mkdirSync(dirname(resolve(filename)), { recursive: true });
+      this.db = new Database(filename, { timeout: busyTimeoutMs });
+    } catch (error) {
+      throw unavailable(`cannot open SQLite event store at ${filename}`, error);
+    }
+
+    try {
+      this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.migrate();
+
+      this.stmtCommand = this.db.prepare(
+        'SELECT event_id, stream_id, version, position, recorded_at FROM events WHERE command_id = ? ORDER BY position',
+      );
+      this.stmtHead = this.db.prepare(
+        `SELECT (SELECT MAX(version) FROM events WHERE stream_id = ?) AS stream_version,
+                (SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1) AS last_recorded_at`,
+      );
+      this.stmtInsert = this.db.prepare(
+        `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, personal, metadata, command_id, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      this.stmtStream = this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? ORDER BY version`);
+      this.stmtAll = this.db.prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
+      );
+      this.stmtHeadPosition = this.db.prepare('SELECT COALESCE(MAX(position), 0) AS head FROM events');
+      this.stmtPing = this.db.prepare('SELECT 1 AS ok');
+      this.appendTx = this.db.transaction((streamId: string, events: NewEvent[], options: AppendOptions) =>
+        this.appendInTransaction(streamId, events, options),
+      );
+    } catch (error) {
+      this.db.close();
+      if (error instanceof EventStoreError) throw error;
+      throw unavailable(`cannot initialise SQLite event store at ${filename}`, error);
+    }
+  }
+
+  async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    assertStreamId(streamId);
+    validateAppend(events, options);
+    let result: AppendResult;
+    try {
+      result = this.appendTx.immediate(streamId, events, options);
+    } catch (error) {
+      throw translateWriteError(error, streamId);
+    }
+    if (!result.duplicate) this.wakeFollowers();
+    return result;
+  }
+
+  async findCommand(commandId: string): Promise<AppendResult | null> {
+    this.assertOpen();
+    return this.run(() => this.commandResult(commandId));
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    assertStreamId(streamId);
+    return this.run(() => this.stmtStream.all(streamId).map(toRecordedEvent));
+  }
+
+  async *readAll(options: ReadAllOptions): AsyncGenerator<RecordedEvent[], void, undefined> {
+    this.assertOpen();
+    let after = checkPosition(options.after, 'after');
+    const batchSize = checkBatchSize(options.batchSize);
+    const upTo = options.upTo === undefined ? Number.MAX_SAFE_INTEGER : checkPosition(options.upTo, 'upTo');
+    while (after < upTo) {
+      const batch = this.readBatch(after, upTo, batchSize);
+      if (batch.length === 0) return;
+      after = batch[batch.length - 1]!.position;
+      yield batch;
+      if (batch.length < batchSize) return;
+    }
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    return this.run(() => this.stmtHeadPosition.get()!.head);
+  }
+
+  async *follow(options: {
+    after: number;
+    batchSize?: number;
+    signal: AbortSignal;
+  }): AsyncGenerator<RecordedEvent[], void, undefined> {
+    this.assertOpen();
+    const { signal } = options;
+    let after = checkPosition(options.after, 'after');
+    const batchSize = checkBatchSize(options.batchSize);
+    while (!signal.aborted && !this.closed) {
+      const batch = this.readBatch(after, Number.MAX_SAFE_INTEGER, batchSize);
+      if (batch.length > 0) {
+        after = batch[batch.length - 1]!.position;
+        yield batch;
+        continue;
+      }
+      // Nothing new: sleep until an in-process append, the poll tick (other processes), abort or close.
+      // The wait is registered in the same tick as the empty read, so no in-process append can slip between.
+      await this.waitForChange(signal);
+    }
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    this.run(() => this.stmtPing.get());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wakeFollowers();
+    this.db.close();
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  private appendInTransaction(streamId: string, events: NewEvent[], options: AppendOptions): AppendResult {
+    const previous = this.commandResult(options.commandId);
+    if (previous) return previous;
+
+    const head = this.stmtHead.get(streamId)!;
+    const actualVersion = head.stream_version ?? 0;
+    if (actualVersion !== options.expectedVersion) {
+      throw new WrongExpectedVersionError(streamId, options.expectedVersion, actualVersion);
+    }
+
+    let recordedAt = this.now().toISOString();
+    if (head.last_recorded_at !== null && head.last_recorded_at > recordedAt) recordedAt = head.last_recorded_at;
+
+    const written: AppendResult['events'] = new Array(events.length);
+    let version = actualVersion;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      version += 1;
+      const info = this.stmtInsert.run(
+        event.eventId,
+        streamId,
+        version,
+        event.type,
+        event.schemaVersion,
+        JSON.stringify(event.data),
+        event.personal === null ? null : JSON.stringify(event.personal),
+        JSON.stringify(event.metadata),
+        options.commandId,
+        recordedAt,
+      );
+      written[i] = { eventId: event.eventId, version, position: Number(info.lastInsertRowid) };
+    }
+    return { streamId, version, events: written, recordedAt, duplicate: false };
+  }
+
+  private commandResult(commandId: string): AppendResult | null {
+    const previous = this.stmtCommand.all(commandId);
+    if (previous.length === 0) return null;
+    const first = previous[0]!;
+    const last = previous[previous.length - 1]!;
+    return {
+      streamId: first.stream_id,
+      version: last.version,
+      events: previous.map((row) => ({ eventId: row.event_id, version: row.version, position: row.position })),
+      recordedAt: first.recorded_at,
+      duplicate: true,
+    };
+  }
+
+  private readBatch(after: number, upTo: number, batchSize: number): RecordedEvent[] {
+    this.assertOpen();
+    return this.run(() => this.stmtAll.all(after, upTo, batchSize).map(toRecordedEvent));
+  }
+
+  private waitForChange(signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolvePromise) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        this.waiters.delete(done);
+        signal.removeEventListener('abort', done);
+        resolvePromise();
+      };
+      if (signal.aborted || this.closed) {
+        resolvePromise();
+        return;
+      }
+      this.waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+      timer = setTimeout(done, this.pollIntervalMs);
+    });
+  }
+
+  private wakeFollowers(): void {
+    if (this.waiters.size === 0) return;
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  private migrate(): void {
+    const migrateTx = this.db.transaction(() => {
+      const current = this.db.pragma('user_version', { simple: true }) as number;
+      if (current > MIGRATIONS.length) {
+        throw new EventStoreError(
+          'STORE_UNAVAILABLE',
+          `event store schema version ${current} is newer than this code supports (${MIGRATIONS.length})`,
+          { schemaVersion: current, supported: MIGRATIONS.length },
+        );
+      }
+      for (let v = current; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]!);
+      if (current !== MIGRATIONS.length) this.db.pragma(`user_version = ${MIGRATIONS.length}`);
+    });
+    migrateTx.immediate();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreError('STORE_UNAVAILABLE', 'the SQLite event store is closed');
+  }
+
+  private run<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw translateReadError(error);
+    }
+  }
+}
+
+// --- validation --------------------------------------------------------------------------------
+
+function assertStreamId(streamId: unknown): asserts streamId is string {
+  if (typeof streamId !== 'string' || streamId.length > MAX_STREAM_ID_LENGTH || !STREAM_ID_PATTERN.test(streamId)) {
+    throw new EventStoreError(
+      'INVALID_STREAM_ID',
+      `invalid stream id ${JSON.stringify(streamId)}: expected <category>-<id> (letters, digits, '-', '_', '.'; at most ${MAX_STREAM_ID_LENGTH} characters)`,
+      { streamId },
+    );
+  }
+}
+
+function invalidAppend(message: string, details: Record<string, unknown> = {}): EventStoreError {
+  return new EventStoreError('INVALID_APPEND', message, details);
+}
+
+function isPlainObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function validateAppend(events: NewEvent[], options: AppendOptions): void {
+  if (!isPlainObject(options as unknown)) throw invalidAppend('append options are required');
+  const { expectedVersion, commandId } = options;
+  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
+    throw invalidAppend(`expectedVersion must be a non-negative integer, got ${String(expectedVersion)}`, {
+      expectedVersion,
+    });
+  }
+  if (!isNonEmptyString(commandId)) throw invalidAppend('commandId must be a non-empty string');
+  if (!Array.isArray(events) || events.length === 0) throw invalidAppend('an append needs at least one event');
+
+  const seen = new Set<string>();
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as NewEvent | undefined;
+    if (!isPlainObject(event)) throw invalidAppend(`event #${i} is not an object`);
+    if (!isNonEmptyString(event.eventId)) throw invalidAppend(`event #${i} has no eventId`);
+    if (seen.has(event.eventId)) {
+      throw invalidAppend(`eventId ${event.eventId} appears twice in the batch`, { eventId: event.eventId });
+    }
+    seen.add(event.eventId);
+    if (!isNonEmptyString(event.type)) throw invalidAppend(`event ${event.eventId} has no type`);
+    if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1) {
+      throw invalidAppend(`event ${event.eventId} has an invalid schemaVersion ${String(event.schemaVersion)}`, {
+        eventId: event.eventId,
+        schemaVersion: event.schemaVersion,
+      });
+    }
+    if (!isPlainObject(event.data)) throw invalidAppend(`event ${event.eventId}: data must be a JSON object`);
+    if (event.personal !== null && !isPlainObject(event.personal)) {
+      throw invalidAppend(`event ${event.eventId}: personal must be a JSON object or null`);
+    }
+    const metadata = event.metadata as NewEventMetadata | undefined;
+    if (!isPlainObject(metadata)) throw invalidAppend(`event ${event.eventId} has no metadata`);
+    if (metadata.commandId !== commandId) {
+      throw invalidAppend(
+        `event ${event.eventId}: metadata.commandId ${String(metadata.commandId)} differs from the append's commandId ${commandId}`,
+        { eventId: event.eventId, commandId, metadataCommandId: metadata.commandId },
+      );
+    }
+  }
+}
+
+function positiveOr(value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`expected a positive number, got ${value}`);
+  return value;
+}
+
+function checkPosition(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer position, got ${String(value)}`);
+  }
+  return value;
+}
+
+function checkBatchSize(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_BATCH_SIZE;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`batchSize must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+// --- mapping -----------------------------------------------------------------------------------
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    streamId: row.stream_id,
+    version: row.version,
+    position: row.position,
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data) as JsonObject,
+    personal: row.personal === null ? null : (JSON.parse(row.personal) as JsonObject),
+    metadata: JSON.parse(row.metadata) as NewEventMetadata,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function sqliteCode(error: unknown): string | undefined {
+  if (error instanceof Database.SqliteError) return error.code;
+  return undefined;
+}
+
+function isUnavailableCode(code: string | undefined): boolean {
+  return (
+    code !== undefined &&
+    /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB|NOMEM|PROTOCOL)/.test(code)
+  );
+}
+
+function unavailable(message: string, cause: unknown): EventStoreError {
+  const error = new EventStoreError('STORE_UNAVAILABLE', `${message}: ${(cause as Error)?.message ?? String(cause)}`, {
+    sqliteCode: sqliteCode(cause),
+  });
+  (error as Error & { cause?: unknown }).cause = cause;
+  return error;
+}
+
+function translateWriteError(error: unknown, streamId: string): unknown {
+  if (error instanceof EventStoreError) return error;
+  const code = sqliteCode(error);
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    const message = (error as Error).message;
+    if (message.includes('events.event_id')) {
+      return new EventStoreError('INVALID_APPEND', `an eventId of this append already exists in the log`, {
+        streamId,
+      });
+    }
+    return new EventStoreError('INVALID_APPEND', `append to ${streamId} violates a uniqueness constraint: ${message}`, {
+      streamId,
+    });
+  }
+  if (isUnavailableCode(code)) return unavailable('the SQLite event store cannot write', error);
+  return error;
+}
+
+function translateReadError(error: unknown): unknown {
+  if (error instanceof EventStoreError) return error;
+  if (isUnavailableCode(sqliteCode(error))) return unavailable('the SQLite event store cannot read', error);
+  return error;
+}
