@@ -7,6 +7,7 @@ export default {
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   moduleNameMapper: {
     '^#domain$': '<rootDir>/libs/domain/src/index.ts',
+    '^#application$': '<rootDir>/libs/application/src/index.ts',
     '^#event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -460,8 +460,14 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
   };
 }
 
+/**
+ * By shape, not `instanceof`: the native addon keeps the SqliteError class of the first module
+ * instance that loaded it, so a second instance (a test runner's fresh registry) sees another class.
+ */
 function sqliteCode(error: unknown): string | undefined {
-  if (error instanceof Database.SqliteError) return error.code;
+  if (error instanceof Error && error.name === 'SqliteError' && typeof (error as { code?: unknown }).code === 'string') {
+    return (error as unknown as { code: string }).code;
+  }
   return undefined;
 }
 

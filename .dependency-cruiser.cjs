@@ -1,0 +1,60 @@
+/**
+ * Layer rules, with no exceptions:
+ *   domain      -> nothing outside itself (no framework, no I/O, no packages)
+ *   event-store -> no domain, no application, no apps (it knows envelopes only)
+ *   application -> domain and event-store ports; no Nest, no apps
+ *   libs        -> never apps
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'The domain imports nothing but itself: no @nestjs, no node: modules, no packages, no other layer.',
+      severity: 'error',
+      from: { path: '^libs/domain/' },
+      to: { pathNot: '^libs/domain/' },
+    },
+    {
+      name: 'event-store-knows-no-domain',
+      severity: 'error',
+      from: { path: '^libs/event-store/' },
+      to: { path: '^(libs/(domain|application)|apps)/' },
+    },
+    {
+      name: 'application-is-framework-free',
+      severity: 'error',
+      from: { path: '^libs/application/' },
+      to: { path: '(^apps/|node_modules/@nestjs/)' },
+    },
+    {
+      name: 'libs-never-import-apps',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^dist/|\\.spec\\.ts$)' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['types', 'import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js', '.json'],
+    },
+  },
+};

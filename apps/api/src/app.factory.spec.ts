@@ -1,0 +1,53 @@
+import { Controller, Get, Module } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createApp } from './app.factory.js';
+import { AppModule } from './app.module.js';
+import { Environment, loadEnvironment } from './config/environment.js';
+
+@Controller()
+class RootController {
+  @Get()
+  root(): object {
+    return { root: true };
+  }
+
+  @Get('ping')
+  ping(): object {
+    return { pong: true };
+  }
+}
+
+@Module({ controllers: [RootController] })
+class TinyModule {}
+
+describe('createApp', () => {
+  let app: NestExpressApplication | undefined;
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it('configures the application it creates: prefix (but not for /), body limit, problem details', async () => {
+    app = await createApp(TinyModule, loadEnvironment({ BODY_LIMIT: '50b', LOG_LEVEL: 'fatal' }));
+    await app.init();
+    const server = app.getHttpServer();
+    await request(server).get('/').expect(200, { root: true });
+    await request(server).get('/api/ping').expect(200, { pong: true });
+    await request(server).get('/ping').expect(404).expect('Content-Type', /problem\+json/);
+    await request(server)
+      .post('/api/ping')
+      .send({ padding: 'x'.repeat(100) })
+      .expect(413)
+      .expect('Content-Type', /problem\+json/);
+    await request(server).get('/docs-json').expect(200);
+  });
+
+  it('builds AppModule, which provides the Environment and /health', async () => {
+    app = await createApp(AppModule, loadEnvironment({ LOG_LEVEL: 'fatal' }));
+    await app.init();
+    expect(app.get(Environment)).toBeInstanceOf(Environment);
+    await request(app.getHttpServer()).get('/health').expect(200);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './application-error.js';
+export * from './case-event-codec.js';
+export * from './case-command-executor.js';

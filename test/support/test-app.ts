@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Clock } from '#domain';
+import { EVENT_STORE, type EventStore } from '#event-store';
+import { AppModule } from '../../apps/api/src/app.module.js';
+import { configureApp, NEST_APP_OPTIONS } from '../../apps/api/src/app.factory.js';
+import { CLOCK } from '../../apps/api/src/cases/cases.tokens.js';
+import { Environment, loadEnvironment } from '../../apps/api/src/config/environment.js';
+
+/** A clock the test moves by hand, so `recordedAt` and "today" are known. */
+export class ManualClock implements Clock {
+  private current: Date;
+  constructor(iso: string) {
+    this.current = new Date(iso);
+  }
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+}
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: Server;
+  clock: ManualClock;
+  store: EventStore;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** The real application (real SQLite file in a temp dir, real pipes and filters) with a manual clock. */
+export async function startTestApp(options: { now: string; env?: Record<string, string> }): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pct-e2e-'));
+  const clock = new ManualClock(options.now);
+  const env = loadEnvironment({ DATA_DIR: dataDir, LOG_LEVEL: 'error', ...options.env });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(Environment)
+    .useValue(env)
+    .overrideProvider(CLOCK)
+    .useValue(clock)
+    .compile();
+  const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>(NEST_APP_OPTIONS), env);
+  await app.init();
+  return {
+    app,
+    http: app.getHttpServer() as Server,
+    clock,
+    store: app.get<EventStore>(EVENT_STORE),
+    dataDir,
+    async close() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
