@@ -461,13 +461,13 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
 }
 
 /**
- * By shape, not `instanceof`: the native addon keeps the SqliteError class of the first module
- * instance that loaded it, so a second instance (a test runner's fresh registry) sees another class.
+ * By shape, not `instanceof`: the native addon keeps the SqliteError class (and realm) of the first
+ * module instance that loaded it, so another instance (a test runner's fresh registry) sees a
+ * foreign class that is not even `instanceof Error` there.
  */
 function sqliteCode(error: unknown): string | undefined {
-  if (error instanceof Error && error.name === 'SqliteError' && typeof (error as { code?: unknown }).code === 'string') {
-    return (error as unknown as { code: string }).code;
-  }
+  const e = error as { name?: unknown; code?: unknown } | null;
+  if (typeof e === 'object' && e !== null && e.name === 'SqliteError' && typeof e.code === 'string') return e.code;
   return undefined;
 }
 
