@@ -8,3 +8,4 @@ export * from './case/state.js';
 export * from './case/decide.js';
 export * from './case/decider.js';
 export * from './case/upcasting.js';
+export * from './case/history.js';

@@ -165,6 +165,11 @@ export function makeEvolve(options: CaseModelOptions = { timeZone: DEFAULT_TIME_
   };
 }
 
+/** The timeline that counts for a verification scope: all events, or only confirmed ones. */
+export function timelineFor(state: OpenedCase, verification: 'all' | 'confirmed', options: CaseModelOptions): TimelineEntry[] {
+  return verification === 'all' ? state.timeline : buildTimeline(state.events, state.retracted, state.confirmed, options.timeZone, { verification });
+}
+
 /** Folds a whole stream. */
 export function foldCase(events: Iterable<RecordedCaseEvent>, options?: CaseModelOptions): CaseState {
   const evolve = makeEvolve(options);
@@ -192,10 +197,7 @@ export function viewCase(
   const known = query.knownAt === undefined ? events : events.filter((e) => e.recordedAt <= query.knownAt!);
   const state = foldCase(known, options);
   if (state.kind !== 'opened') return null;
-  const timeline =
-    (query.verification ?? 'all') === 'all'
-      ? state.timeline
-      : buildTimeline(state.events, state.retracted, state.confirmed, options.timeZone, { verification: 'confirmed' });
+  const timeline = timelineFor(state, query.verification ?? 'all', options);
   const folded = foldTimeline(timeline, query.asOfDay);
   return {
     state,

@@ -1,0 +1,192 @@
+import type { EntityManager } from 'typeorm';
+import { caseIdOf, decodeCaseEvent } from '#application';
+import { foldCase, historyOf, makeEvolve, type CaseModelOptions, type CaseState } from '#domain';
+import type { EventStore, RecordedEvent } from '#event-store';
+import type { Projection } from '../projection.js';
+import {
+  AmnestyRequestIntervalEntity,
+  CaseNationalityEntity,
+  CaseProfileEntity,
+  FlowFactEntity,
+  OPEN_INSTANT,
+  OPEN_POSITION,
+  StatusIntervalEntity,
+} from '../schema/read-model.entities.js';
+import { historyRows, type HistoryRow, type HistoryTable } from './history-rows.js';
+
+export const SCOPES = ['all', 'confirmed'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+interface CachedCase {
+  state: CaseState;
+  rows: Record<Scope, Map<string, HistoryRow>>;
+  /** Position of the last event folded into `state`. */
+  position: number;
+}
+
+const ENTITY_OF = {
+  status_intervals: StatusIntervalEntity,
+  flow_facts: FlowFactEntity,
+  amnesty_request_intervals: AmnestyRequestIntervalEntity,
+} as const;
+
+/** How many cases' folded states stay in memory between batches. */
+const CACHE_LIMIT = 5_000;
+
+/**
+ * Projects case streams into bitemporal history rows. For each new event the case's history is
+ * recomputed (a backdated event revises every day it touches) and compared with the history before
+ * it: rows that disappeared get `recordedTo` = the event's `recordedAt`; new rows start there.
+ */
+export class CaseHistoryProjection implements Projection {
+  readonly name = 'case-history';
+  readonly tables = ['case_profiles', 'case_nationalities', 'status_intervals', 'flow_facts', 'amnesty_request_intervals'];
+  private readonly cache = new Map<string, CachedCase>();
+  private readonly evolve;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: CaseModelOptions,
+  ) {
+    this.evolve = makeEvolve(options);
+  }
+
+  reset(): void {
+    this.cache.clear();
+  }
+
+  async apply(batch: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const byCase = new Map<string, RecordedEvent[]>();
+    for (const e of batch) {
+      const caseId = caseIdOf(e.streamId);
+      if (caseId === null) continue;
+      const list = byCase.get(caseId);
+      if (list) list.push(e);
+      else byCase.set(caseId, [e]);
+    }
+    if (byCase.size === 0) return;
+
+    const closes: { table: HistoryTable; caseId: string; scope: Scope; rowKey: string; at: string; position: number }[] = [];
+    const inserts = new Map<string, Record<string, unknown> & { table: HistoryTable }>();
+    const profiles: Record<string, unknown>[] = [];
+    const nationalities: Record<string, unknown>[] = [];
+
+    for (const [caseId, events] of byCase) {
+      const cached = await this.load(caseId, events[0]!.position);
+      for (const stored of events) {
+        const event = decodeCaseEvent(stored);
+        cached.state = this.evolve(cached.state, event);
+        cached.position = stored.position;
+        if (event.type === 'CaseOpened') {
+          const d = event.data;
+          profiles.push({
+            caseId,
+            fullName: event.personal?.fullName ?? null,
+            nameWithheld: d.nameWithheld,
+            nationalities: `|${d.nationalities.join('|')}|`,
+            foreignNational: d.nationalities.some((n) => n !== 'VE'),
+            gender: d.gender,
+            minor: d.minor,
+            affiliation: d.affiliation,
+            externalReference: d.externalReference,
+            openedPosition: stored.position,
+            openedAt: stored.recordedAt,
+          });
+          for (const n of new Set(d.nationalities)) nationalities.push({ caseId, nationality: n });
+        }
+        for (const scope of SCOPES) {
+          const next = this.rowsFor(cached.state, scope);
+          const before = cached.rows[scope];
+          for (const [key, row] of before) {
+            if (next.has(key)) continue;
+            const pendingKey = `${key}|${caseId}|${scope}`;
+            const pending = inserts.get(pendingKey);
+            if (pending && pending['recordedTo'] === OPEN_INSTANT) {
+              pending['recordedTo'] = stored.recordedAt;
+              pending['recordedToPosition'] = stored.position;
+            } else {
+              closes.push({ table: row.table, caseId, scope, rowKey: row.rowKey, at: stored.recordedAt, position: stored.position });
+            }
+          }
+          for (const [key, row] of next) {
+            if (before.has(key)) continue;
+            const pendingKey = `${key}|${caseId}|${scope}`;
+            // A row closed earlier in this batch and now back is a new row: keep the closed one under another key.
+            const earlier = inserts.get(pendingKey);
+            if (earlier) inserts.set(`${pendingKey}|${earlier['recordedFromPosition']}`, earlier);
+            inserts.set(pendingKey, {
+              table: row.table,
+              ...row.content,
+              caseId,
+              scope,
+              rowKey: row.rowKey,
+              recordedFrom: stored.recordedAt,
+              recordedFromPosition: stored.position,
+              recordedTo: OPEN_INSTANT,
+              recordedToPosition: OPEN_POSITION,
+            });
+          }
+          cached.rows[scope] = next;
+        }
+      }
+      this.remember(caseId, cached);
+    }
+
+    if (profiles.length > 0) {
+      await insertChunked(tx, CaseProfileEntity, profiles);
+      await insertChunked(tx, CaseNationalityEntity, nationalities);
+    }
+    // Closing first: a row re-opened in this batch must not be closed with the old one.
+    for (const c of closes) {
+      await tx
+        .createQueryBuilder()
+        .update(ENTITY_OF[c.table])
+        .set({ recordedTo: c.at, recordedToPosition: c.position })
+        .where('case_id = :caseId AND scope = :scope AND row_key = :rowKey AND recorded_to = :open', {
+          caseId: c.caseId,
+          scope: c.scope,
+          rowKey: c.rowKey,
+          open: OPEN_INSTANT,
+        })
+        .execute();
+    }
+    const byTable = new Map<HistoryTable, Record<string, unknown>[]>();
+    for (const { table, ...row } of inserts.values()) {
+      const list = byTable.get(table) ?? [];
+      list.push(row);
+      byTable.set(table, list);
+    }
+    for (const [table, rows] of byTable) await insertChunked(tx, ENTITY_OF[table], rows);
+  }
+
+  private rowsFor(state: CaseState, scope: Scope): Map<string, HistoryRow> {
+    return state.kind === 'opened' ? historyRows(historyOf(state, scope, this.options)) : new Map();
+  }
+
+  /** The case as folded up to just before `position`: from memory, or from its stream. */
+  private async load(caseId: string, position: number): Promise<CachedCase> {
+    const cached = this.cache.get(caseId);
+    if (cached && cached.position < position) {
+      this.cache.delete(caseId);
+      return cached;
+    }
+    const stored = await this.store.readStream(`case-${caseId}`);
+    const prior = stored.filter((e) => e.position < position);
+    const state = foldCase(prior.map(decodeCaseEvent), this.options);
+    return {
+      state,
+      rows: { all: this.rowsFor(state, 'all'), confirmed: this.rowsFor(state, 'confirmed') },
+      position: prior.length > 0 ? prior[prior.length - 1]!.position : 0,
+    };
+  }
+
+  private remember(caseId: string, entry: CachedCase): void {
+    this.cache.set(caseId, entry);
+    if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+  }
+}
+
+const CHUNK = 200;
+async function insertChunked(tx: EntityManager, entity: Parameters<EntityManager['insert']>[0], rows: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(entity, rows.slice(i, i + CHUNK) as never);
+}

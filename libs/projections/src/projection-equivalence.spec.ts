@@ -1,0 +1,191 @@
+import fc from 'fast-check';
+import type { DataSource } from 'typeorm';
+import { CaseCommandExecutor, CaseRepository } from '#application';
+import {
+  addDays,
+  daysBetween,
+  caseDecider,
+  caseHistory,
+  DomainError,
+  foldCase,
+  timelineFor,
+  viewCase,
+  type CaseCommand,
+  type Clock,
+  type RecordedCaseEvent,
+} from '#domain';
+import { SqliteEventStore } from '#event-store';
+import { CaseHistoryProjection } from './case-projection/case-history.projection.js';
+import { Projector } from './projector.js';
+import { openSqliteReadModels } from './schema/data-source.js';
+import { emptyCounts, countByStatus, type StatusCounts } from './queries/stock.queries.js';
+import { flowsBetween } from './queries/flow.queries.js';
+import type { TimeQuery } from './queries/time-query.js';
+
+/**
+ * The incremental projection, a full rebuild and a direct fold of each stream must give the same
+ * answer for any day and any moment of knowledge, over random histories that include backdated,
+ * reported, confirmed and retracted events.
+ */
+const TZ = { timeZone: 'America/Caracas' };
+const BASE_DAY = '2025-01-01';
+const KINDS = ['detain', 'release', 'conditional', 'reArrest', 'houseArrest', 'disappear', 'whereabouts', 'transfer', 'die', 'lift', 'charges', 'retract', 'confirm'] as const;
+
+const opArb = fc.record({
+  caseIndex: fc.nat(3),
+  kind: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('release', 'conditional', 'reArrest', 'houseArrest', 'disappear', 'whereabouts', 'transfer') },
+    { weight: 1, arbitrary: fc.constantFrom(...KINDS) },
+    { weight: 1, arbitrary: fc.constantFrom('retract', 'confirm') },
+  ),
+  /** Days after the case's latest event; negative means a backdated event. */
+  delta: fc.integer({ min: -40, max: 60 }),
+  reported: fc.boolean(),
+  minutes: fc.integer({ min: 1, max: 3000 }),
+  target: fc.nat(20),
+  catchUp: fc.boolean(),
+});
+const queryArb = fc.record({ day: fc.integer({ min: -30, max: 450 }), knowledge: fc.double({ min: 0, max: 1, noNaN: true }), confirmedOnly: fc.boolean(), span: fc.nat(120) });
+
+class SteppingClock implements Clock {
+  constructor(private t: number) {}
+  now() {
+    return new Date(this.t);
+  }
+  advance(minutes: number) {
+    this.t += minutes * 60_000;
+  }
+}
+
+function command(caseId: string, op: { kind: (typeof KINDS)[number]; day: number; reported: boolean }, eventIds: string[], target: number): CaseCommand {
+  const facts = { occurredOn: addDays(BASE_DAY, op.day), datePrecision: 'day' as const, source: null, verification: op.reported ? ('reported' as const) : ('confirmed' as const) };
+  const base = { caseId, facts, personal: null };
+  const pick = () => eventIds[target % Math.max(1, eventIds.length)] ?? 'none';
+  switch (op.kind) {
+    case 'detain': return { ...base, type: 'RecordDetention', data: { facility: `F${op.day % 3}`, arrestingAuthority: null, charges: [] } };
+    case 'release': return { ...base, type: 'RecordRelease', data: { legalBasis: 'other', conditions: null, facility: null } };
+    case 'conditional': return { ...base, type: 'RecordRelease', data: { legalBasis: 'amnesty_law', conditions: { reportEveryDays: 30, speechRestriction: true, travelBan: false, other: null }, facility: null } };
+    case 'reArrest': return { ...base, type: 'RecordReArrest', data: { facility: null, arrestingAuthority: null, charges: [] } };
+    case 'houseArrest': return { ...base, type: 'RecordHouseArrest', data: { location: null, orderedBy: null } };
+    case 'disappear': return { ...base, type: 'RecordDisappearance', data: { takenBy: null, lastSeenAt: null } };
+    case 'whereabouts': return { ...base, type: 'RecordWhereabouts', data: { facility: 'F9' } };
+    case 'transfer': return { ...base, type: 'RecordTransfer', data: { toFacility: `F${op.day % 4}` } };
+    case 'die': return { ...base, type: 'RecordDeath', data: { facility: null } };
+    case 'lift': return { ...base, type: 'LiftConditions', data: { legalBasis: null } };
+    case 'charges': return { ...base, type: 'RecordCharges', data: { charges: ['x'], excludedOffences: op.day % 2 ? ['corruption'] : [], sentenced: op.day % 3 === 0 } };
+    case 'retract': return { type: 'RetractEvent', caseId, data: { eventId: pick(), reason: 'test' } };
+    case 'confirm': return { type: 'ConfirmEvent', caseId, data: { eventId: pick(), source: { kind: 'ngo', name: 'Foro Penal' } } };
+  }
+}
+
+async function foldCounts(cases: RecordedCaseEvent[][], q: TimeQuery): Promise<StatusCounts> {
+  const counts = emptyCounts();
+  for (const events of cases) {
+    const view = viewCase(events, { asOfDay: q.asOf, knownAt: q.knownAt, verification: q.scope }, TZ);
+    if (view && view.situation.standing !== 'not_detained') counts[view.situation.standing] += 1;
+  }
+  return counts;
+}
+
+function foldFlowCount(cases: RecordedCaseEvent[][], from: string, to: string, q: TimeQuery): number {
+  let n = 0;
+  for (const events of cases) {
+    const state = foldCase(events.filter((e) => e.recordedAt <= q.knownAt), TZ);
+    if (state.kind !== 'opened') continue;
+    n += caseHistory(timelineFor(state, q.scope, TZ)).flows.filter((f) => f.day >= from && f.day <= to).length;
+  }
+  return n;
+}
+
+const totalFlows = (f: Awaited<ReturnType<typeof flowsBetween>>) =>
+  f.detentions + f.releases.total + f.reArrests + f.houseArrests + f.disappearances + f.whereaboutsConfirmed + f.transfers + f.deaths + f.conditionsLifted +
+  f.presentationsMissed + f.amnesty.requested + f.amnesty.granted + f.amnesty.denied + f.amnesty.appealed;
+
+describe('projection equivalence (property)', () => {
+  /** What the random histories actually exercised, so that the property cannot pass on trivial input. */
+  const seen = { accepted: 0, retractions: 0, confirmations: 0, backdated: 0, reported: 0 };
+
+  afterAll(() => {
+    if (process.env.DEBUG_PROP) console.log(seen);
+    expect(seen.accepted).toBeGreaterThan(150);
+    expect(seen.retractions).toBeGreaterThan(10);
+    expect(seen.confirmations).toBeGreaterThan(1);
+    expect(seen.backdated).toBeGreaterThan(15);
+    expect(seen.reported).toBeGreaterThan(30);
+  });
+
+  it('incremental projection = full rebuild = direct fold, for random histories and random (asOf, knownAt)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 3, maxLength: 45 }), fc.array(queryArb, { minLength: 5, maxLength: 12 }), fc.integer({ min: 1, max: 7 }), async (ops, queries, rebuildBatch) => {
+        const start = Date.parse('2026-03-01T12:00:00Z');
+        const clock = new SteppingClock(start);
+        const store = new SqliteEventStore({ filename: ':memory:', now: () => clock.now() });
+        let n = 0;
+        const executor = new CaseCommandExecutor(store, clock, { next: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` }, caseDecider(TZ));
+        const repository = new CaseRepository(store, caseDecider(TZ));
+        const incremental: DataSource = await openSqliteReadModels(':memory:');
+        const rebuilt: DataSource = await openSqliteReadModels(':memory:');
+        try {
+          const live = new Projector(store, incremental, [new CaseHistoryProjection(store, TZ)], { batchSize: 3 });
+          const caseIds: string[] = [];
+          for (let i = 0; i < 4; i++) {
+            const caseId = `10000000-0000-4000-8000-00000000000${i}`;
+            await executor.execute(
+              { type: 'OpenCase', caseId, source: null, data: { nameWithheld: true, nationalities: i % 2 ? ['VE'] : ['ES', 'VE'], gender: 'female', minor: false, affiliation: 'civilian', externalReference: null }, personal: { fullName: null, birthYear: null },
+                firstDetention: { facts: { occurredOn: addDays(BASE_DAY, i * 10), datePrecision: 'day', source: null, verification: i === 3 ? 'reported' : 'confirmed' }, data: { facility: 'F1', arrestingAuthority: null, charges: [] }, personal: null } },
+              { actor: 't', correlationId: 'c', causationId: null, idempotencyKey: null, expectedVersion: null },
+            );
+            caseIds.push(caseId);
+          }
+          for (const op of ops) {
+            clock.advance(op.minutes);
+            const caseId = caseIds[op.caseIndex]!;
+            const before = await repository.events(caseId);
+            const eventIds = before.filter((e) => e.type !== 'CaseOpened').map((e) => e.eventId);
+            const latestDay = before.reduce((d, e) => (e.type !== 'CaseOpened' && e.facts.occurredOn > d ? e.facts.occurredOn : d), BASE_DAY);
+            const offset = Math.max(0, Math.min(420, daysBetween(BASE_DAY, latestDay) + op.delta));
+            try {
+              await executor.execute(command(caseId, { ...op, day: offset }, eventIds, op.target), { actor: 't', correlationId: 'c', causationId: null, idempotencyKey: null, expectedVersion: null });
+              seen.accepted++;
+              if (op.kind === 'retract') seen.retractions++;
+              else if (op.kind === 'confirm') seen.confirmations++;
+              else {
+                if (op.delta < 0) seen.backdated++;
+                if (op.reported) seen.reported++;
+              }
+            } catch (error) {
+              if (!(error instanceof DomainError)) throw error;
+              if (process.env.DEBUG_PROP) console.log(op.kind, error.code);
+            }
+            if (op.catchUp) await live.catchUp();
+          }
+          await live.catchUp();
+          const rebuilder = new Projector(store, rebuilt, [new CaseHistoryProjection(store, TZ)], { batchSize: rebuildBatch });
+          await rebuilder.rebuild();
+
+          const cases = await Promise.all(caseIds.map((id) => repository.events(id)));
+          const end = clock.now().getTime();
+          for (const qa of queries) {
+            const q: TimeQuery = {
+              asOf: addDays(BASE_DAY, qa.day),
+              knownAt: new Date(start + Math.floor((end - start + 120_000) * qa.knowledge) - 60_000).toISOString(),
+              scope: qa.confirmedOnly ? 'confirmed' : 'all',
+            };
+            const expected = await foldCounts(cases, q);
+            expect(await countByStatus(incremental, q)).toEqual(expected);
+            expect(await countByStatus(rebuilt, q)).toEqual(expected);
+            const to = addDays(q.asOf, qa.span);
+            const folded = foldFlowCount(cases, q.asOf, to, q);
+            expect(totalFlows(await flowsBetween(incremental, q.asOf, to, q))).toBe(folded);
+            expect(totalFlows(await flowsBetween(rebuilt, q.asOf, to, q))).toBe(folded);
+          }
+        } finally {
+          await incremental.destroy();
+          await rebuilt.destroy();
+          await store.close();
+        }
+      }),
+      { numRuns: 100 },
+    );
+  }, 120_000);
+});

@@ -1,0 +1,12 @@
+import type { EntityManager } from 'typeorm';
+import type { RecordedEvent } from '#event-store';
+
+/** A read model fed from the global log. `apply` runs inside the transaction that also moves the checkpoint. */
+export interface Projection {
+  readonly name: string;
+  /** Tables a rebuild empties. */
+  readonly tables: readonly string[];
+  apply(batch: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
+  /** Forgets in-memory state: after a rebuild's truncate, or when a transaction failed. */
+  reset(): void;
+}
