@@ -6,6 +6,7 @@ import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Clock } from '#domain';
 import { EVENT_STORE, type EventStore } from '#event-store';
+import { Projector } from '#projections';
 import { AppModule } from '../../apps/api/src/app.module.js';
 import { configureApp, NEST_APP_OPTIONS } from '../../apps/api/src/app.factory.js';
 import { CLOCK } from '../../apps/api/src/cases/cases.tokens.js';
@@ -31,6 +32,9 @@ export interface TestApp {
   clock: ManualClock;
   store: EventStore;
   dataDir: string;
+  projector: Projector;
+  /** Resolves once the read models reflect everything stored so far. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,6 +57,12 @@ export async function startTestApp(options: { now: string; env?: Record<string, 
     clock,
     store: app.get<EventStore>(EVENT_STORE),
     dataDir,
+    projector: app.get(Projector),
+    async settle() {
+      const store = app.get<EventStore>(EVENT_STORE);
+      const reached = await app.get(Projector).waitFor(await store.headPosition());
+      if (!reached) throw new Error('the projector did not catch up in time');
+    },
     async close() {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,13 +1,19 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from './config/config.module.js';
+import { CaseQueriesModule } from './case-queries/case-queries.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ProjectionsModule } from './projections/projections.module.js';
+import { StatisticsModule } from './statistics/statistics.module.js';
 
 @Module({
   imports: [
     ConfigModule,
     HealthModule,
     CasesModule,
+    ProjectionsModule,
+    StatisticsModule,
+    CaseQueriesModule,
   ],
 })
 export class AppModule {}

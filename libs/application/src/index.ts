@@ -1,3 +1,4 @@
 export * from './application-error.js';
 export * from './case-event-codec.js';
 export * from './case-command-executor.js';
+export * from './figure-recorder.js';

@@ -9,3 +9,4 @@ export * from './case/decide.js';
 export * from './case/decider.js';
 export * from './case/upcasting.js';
 export * from './case/history.js';
+export * from './figures/published-figure.js';

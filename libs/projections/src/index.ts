@@ -6,3 +6,6 @@ export * from './case-projection/case-history.projection.js';
 export * from './queries/time-query.js';
 export * from './queries/stock.queries.js';
 export * from './queries/flow.queries.js';
+export * from './figures/figures.projection.js';
+export * from './figures/figures.queries.js';
+export * from './queries/case.queries.js';

@@ -71,6 +71,6 @@ class EventStoreLifecycle implements OnApplicationShutdown {
     GetCaseHandler,
     GetCaseEventsHandler,
   ],
-  exports: [EVENT_STORE, CLOCK],
+  exports: [EVENT_STORE, CLOCK, ID_GENERATOR, CaseRepository, CaseCommandExecutor],
 })
 export class CasesModule {}

@@ -1,0 +1,21 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { DataSource } from 'typeorm';
+import { DomainError, DomainErrorCode } from '#domain';
+import { flowsBetween, Projector } from '#projections';
+import { READ_MODELS } from '../../projections/projections.tokens.js';
+import { GetFlowsQuery, type FlowsResponse } from './get-flows.query.js';
+
+@QueryHandler(GetFlowsQuery)
+export class GetFlowsHandler implements IQueryHandler<GetFlowsQuery, FlowsResponse> {
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+    private readonly projector: Projector,
+  ) {}
+
+  async execute({ from, to, knownAt, scope }: GetFlowsQuery): Promise<FlowsResponse> {
+    if (from > to) throw new DomainError(DomainErrorCode.InvalidDate, 'from must not be after to', { field: 'from' });
+    const position = await this.projector.checkpoint();
+    return { from, to, knownAt, verification: scope, position, flows: await flowsBetween(this.readModels, from, to, { knownAt, scope }) };
+  }
+}

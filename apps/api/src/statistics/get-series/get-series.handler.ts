@@ -1,0 +1,56 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { DataSource } from 'typeorm';
+import { addDays, DomainError, DomainErrorCode, type IsoDay } from '#domain';
+import { countByStatus, deprivedOfLiberty, flowsBetween, Projector } from '#projections';
+import { READ_MODELS } from '../../projections/projections.tokens.js';
+import type { SeriesStep } from './get-series.request.dto.js';
+import { GetSeriesQuery, type SeriesPoint, type SeriesResponse } from './get-series.query.js';
+
+/** A series longer than this is a client asking for a table, not a chart. */
+export const MAX_POINTS = 400;
+
+/** The points of a series: `from`, then every step, and `to` itself if it falls between steps. */
+export function seriesDays(from: IsoDay, to: IsoDay, step: SeriesStep): IsoDay[] {
+  const days: IsoDay[] = [];
+  for (let i = 0, day = from; day <= to; i++) {
+    days.push(day);
+    if (step === 'day') day = addDays(from, i + 1);
+    else if (step === 'week') day = addDays(from, 7 * (i + 1));
+    else {
+      const [y, m, d] = from.split('-').map(Number) as [number, number, number];
+      const next = new Date(Date.UTC(y, m - 1 + i + 1, 1));
+      const last = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() + 1, 0)).getUTCDate();
+      day = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth(), Math.min(d, last))).toISOString().slice(0, 10);
+    }
+    if (days.length > MAX_POINTS) break;
+  }
+  if (days[days.length - 1] !== to && days.length <= MAX_POINTS) days.push(to);
+  return days;
+}
+
+@QueryHandler(GetSeriesQuery)
+export class GetSeriesHandler implements IQueryHandler<GetSeriesQuery, SeriesResponse> {
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+    private readonly projector: Projector,
+  ) {}
+
+  async execute({ from, to, step, knownAt, scope }: GetSeriesQuery): Promise<SeriesResponse> {
+    if (from > to) throw new DomainError(DomainErrorCode.InvalidDate, 'from must not be after to', { field: 'from' });
+    const days = seriesDays(from, to, step);
+    if (days.length > MAX_POINTS) {
+      throw new DomainError(DomainErrorCode.InvalidDate, `the series would have more than ${MAX_POINTS} points; use a larger step`, { field: 'step' });
+    }
+    const position = await this.projector.checkpoint();
+    const points: SeriesPoint[] = [];
+    let previous: IsoDay | null = null;
+    for (const day of days) {
+      const counts = await countByStatus(this.readModels, { asOf: day, knownAt, scope });
+      const flows = await flowsBetween(this.readModels, previous === null ? day : addDays(previous, 1), day, { knownAt, scope });
+      points.push({ day, counts, deprivedOfLiberty: deprivedOfLiberty(counts), flows });
+      previous = day;
+    }
+    return { from, to, step, knownAt, verification: scope, position, points };
+  }
+}

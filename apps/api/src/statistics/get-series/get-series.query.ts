@@ -1,0 +1,33 @@
+import { Query } from '@nestjs/cqrs';
+import type { Flows, StatusCounts } from '#projections';
+import type { SeriesStep } from './get-series.request.dto.js';
+
+export interface SeriesPoint {
+  /** The stock is counted at the end of this day; flows cover the days since the previous point. */
+  day: string;
+  counts: StatusCounts;
+  deprivedOfLiberty: number;
+  flows: Flows;
+}
+
+export interface SeriesResponse {
+  from: string;
+  to: string;
+  step: SeriesStep;
+  knownAt: string;
+  verification: 'all' | 'confirmed';
+  position: number;
+  points: SeriesPoint[];
+}
+
+export class GetSeriesQuery extends Query<SeriesResponse> {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly step: SeriesStep,
+    readonly knownAt: string,
+    readonly scope: 'all' | 'confirmed',
+  ) {
+    super();
+  }
+}

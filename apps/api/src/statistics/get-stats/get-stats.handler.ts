@@ -1,0 +1,29 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { DataSource } from 'typeorm';
+import { countByStatus, countByStatusGrouped, deprivedBreakdowns, deprivedOfLiberty, Projector } from '#projections';
+import { READ_MODELS } from '../../projections/projections.tokens.js';
+import { GetStatsQuery, type StatsResponse } from './get-stats.query.js';
+
+@QueryHandler(GetStatsQuery)
+export class GetStatsHandler implements IQueryHandler<GetStatsQuery, StatsResponse> {
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+    private readonly projector: Projector,
+  ) {}
+
+  async execute({ time, groupBy }: GetStatsQuery): Promise<StatsResponse> {
+    const position = await this.projector.checkpoint();
+    const counts = await countByStatus(this.readModels, time);
+    return {
+      asOf: time.asOf,
+      knownAt: time.knownAt,
+      verification: time.scope,
+      position,
+      counts,
+      deprivedOfLiberty: deprivedOfLiberty(counts),
+      breakdowns: await deprivedBreakdowns(this.readModels, time),
+      ...(groupBy.length > 0 ? { groups: await countByStatusGrouped(this.readModels, time, groupBy) } : {}),
+    };
+  }
+}

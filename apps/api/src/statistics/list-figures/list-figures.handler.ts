@@ -1,0 +1,15 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { DataSource } from 'typeorm';
+import { listFigures, type PublishedFigureRow } from '#projections';
+import { READ_MODELS } from '../../projections/projections.tokens.js';
+import { ListFiguresQuery } from './list-figures.query.js';
+
+@QueryHandler(ListFiguresQuery)
+export class ListFiguresHandler implements IQueryHandler<ListFiguresQuery, { figures: PublishedFigureRow[] }> {
+  constructor(@Inject(READ_MODELS) private readonly readModels: DataSource) {}
+
+  async execute({ metric, source, knownAt }: ListFiguresQuery) {
+    return { figures: await listFigures(this.readModels, { metric, source, knownAt }) };
+  }
+}

@@ -1,0 +1,66 @@
+import { Body, Controller, Get, HttpCode, Post, Query as QueryParams } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { CommandContext as Context } from '#application';
+import { CommandContext } from '../http/command-context.js';
+import { ReadTime } from '../projections/read-time.js';
+import { GetFlowsQuery } from './get-flows/get-flows.query.js';
+import { GetFlowsRequestDto } from './get-flows/get-flows.request.dto.js';
+import { GetSeriesQuery } from './get-series/get-series.query.js';
+import { GetSeriesRequestDto } from './get-series/get-series.request.dto.js';
+import { GetStatsQuery } from './get-stats/get-stats.query.js';
+import { GetStatsRequestDto } from './get-stats/get-stats.request.dto.js';
+import { ListFiguresQuery } from './list-figures/list-figures.query.js';
+import { ListFiguresRequestDto } from './list-figures/list-figures.request.dto.js';
+import { PublishFigureCommand } from './publish-figure/publish-figure.command.js';
+import { PublishFigureRequestDto } from './publish-figure/publish-figure.request.dto.js';
+import { ReconcileFiguresQuery } from './reconcile-figures/reconcile-figures.query.js';
+import { ReconcileFiguresRequestDto } from './reconcile-figures/reconcile-figures.request.dto.js';
+
+/** Counts for any date as known at any time, and the figures sources published. One bus call per route. */
+@ApiTags('statistics')
+@Controller()
+export class StatisticsHttpController {
+  constructor(
+    private readonly queryBus: QueryBus,
+    private readonly commandBus: CommandBus,
+    private readonly time: ReadTime,
+  ) {}
+
+  @Get('stats')
+  @ApiOperation({ summary: 'People by status on a day, as known at an instant, with the breakdowns balances publish' })
+  stats(@QueryParams() q: GetStatsRequestDto) {
+    return this.queryBus.execute(new GetStatsQuery(this.time.query(q), q.groupBy ?? []));
+  }
+
+  @Get('stats/flows')
+  @ApiOperation({ summary: 'Detentions, releases (by legal basis), re-arrests, … between two days' })
+  flows(@QueryParams() q: GetFlowsRequestDto) {
+    return this.queryBus.execute(new GetFlowsQuery(q.from, q.to, this.time.knownAt(q.knownAt), q.verification ?? 'confirmed'));
+  }
+
+  @Get('stats/series')
+  @ApiOperation({ summary: 'Stock counts and flows as a time series' })
+  series(@QueryParams() q: GetSeriesRequestDto) {
+    return this.queryBus.execute(new GetSeriesQuery(q.from, q.to, q.step, this.time.knownAt(q.knownAt), q.verification ?? 'confirmed'));
+  }
+
+  @Get('stats/reconciliation')
+  @ApiOperation({ summary: "Each source's published figure beside the named, confirmed cases for the same window" })
+  reconciliation(@QueryParams() q: ReconcileFiguresRequestDto) {
+    return this.queryBus.execute(new ReconcileFiguresQuery(q.since, q.asOf ?? this.time.today(), this.time.knownAt(q.knownAt)));
+  }
+
+  @Post('figures')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record a figure a source published without names' })
+  publish(@Body() body: PublishFigureRequestDto, @CommandContext() ctx: Context) {
+    return this.commandBus.execute(new PublishFigureCommand(body, ctx));
+  }
+
+  @Get('figures')
+  @ApiOperation({ summary: 'Published figures' })
+  figures(@QueryParams() q: ListFiguresRequestDto) {
+    return this.queryBus.execute(new ListFiguresQuery(q.metric, q.source, this.time.knownAt(q.knownAt)));
+  }
+}
