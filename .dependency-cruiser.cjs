@@ -28,6 +28,13 @@ module.exports = {
       to: { path: '(^apps/|node_modules/@nestjs/)' },
     },
     {
+      name: 'libs-are-framework-free',
+      comment: 'Nest belongs to the apps; libraries stay usable from a CLI or a worker without it.',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: 'node_modules/@nestjs/' },
+    },
+    {
       name: 'libs-never-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

@@ -9,6 +9,7 @@ export default {
     '^#domain$': '<rootDir>/libs/domain/src/index.ts',
     '^#application$': '<rootDir>/libs/application/src/index.ts',
     '^#projections$': '<rootDir>/libs/projections/src/index.ts',
+    '^#config$': '<rootDir>/libs/config/src/index.ts',
     '^#event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

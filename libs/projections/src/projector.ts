@@ -60,13 +60,15 @@ export class Projector {
   }
 
   /** Applies everything stored after the checkpoint, up to the head as it is now. */
-  async catchUp(onProgress?: (p: CatchUpProgress) => void, signal?: AbortSignal): Promise<number> {
+  async catchUp(onProgress?: (p: CatchUpProgress) => void, signal?: AbortSignal, maxBatches = Number.POSITIVE_INFINITY): Promise<number> {
     let processed = 0;
+    let batches = 0;
     const head = await this.store.headPosition();
     for await (const batch of this.store.readAll({ after: await this.checkpoint(), batchSize: this.batchSize, upTo: head })) {
       if (signal?.aborted) break;
       processed += await this.applyBatch(batch);
       onProgress?.({ position: this.position, head, events: processed });
+      if (++batches >= maxBatches) break;
     }
     return processed;
   }

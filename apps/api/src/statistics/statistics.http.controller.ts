@@ -3,7 +3,6 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext as Context } from '#application';
 import { CommandContext } from '../http/command-context.js';
-import { ReadTime } from '../projections/read-time.js';
 import { GetFlowsQuery } from './get-flows/get-flows.query.js';
 import { GetFlowsRequestDto } from './get-flows/get-flows.request.dto.js';
 import { GetSeriesQuery } from './get-series/get-series.query.js';
@@ -24,31 +23,30 @@ export class StatisticsHttpController {
   constructor(
     private readonly queryBus: QueryBus,
     private readonly commandBus: CommandBus,
-    private readonly time: ReadTime,
   ) {}
 
   @Get('stats')
   @ApiOperation({ summary: 'People by status on a day, as known at an instant, with the breakdowns balances publish' })
   stats(@QueryParams() q: GetStatsRequestDto) {
-    return this.queryBus.execute(new GetStatsQuery(this.time.query(q), q.groupBy ?? []));
+    return this.queryBus.execute(new GetStatsQuery(q));
   }
 
   @Get('stats/flows')
   @ApiOperation({ summary: 'Detentions, releases (by legal basis), re-arrests, … between two days' })
   flows(@QueryParams() q: GetFlowsRequestDto) {
-    return this.queryBus.execute(new GetFlowsQuery(q.from, q.to, this.time.knownAt(q.knownAt), q.verification ?? 'confirmed'));
+    return this.queryBus.execute(new GetFlowsQuery(q));
   }
 
   @Get('stats/series')
   @ApiOperation({ summary: 'Stock counts and flows as a time series' })
   series(@QueryParams() q: GetSeriesRequestDto) {
-    return this.queryBus.execute(new GetSeriesQuery(q.from, q.to, q.step, this.time.knownAt(q.knownAt), q.verification ?? 'confirmed'));
+    return this.queryBus.execute(new GetSeriesQuery(q));
   }
 
   @Get('stats/reconciliation')
   @ApiOperation({ summary: "Each source's published figure beside the named, confirmed cases for the same window" })
   reconciliation(@QueryParams() q: ReconcileFiguresRequestDto) {
-    return this.queryBus.execute(new ReconcileFiguresQuery(q.since, q.asOf ?? this.time.today(), this.time.knownAt(q.knownAt)));
+    return this.queryBus.execute(new ReconcileFiguresQuery(q));
   }
 
   @Post('figures')
@@ -61,6 +59,6 @@ export class StatisticsHttpController {
   @Get('figures')
   @ApiOperation({ summary: 'Published figures' })
   figures(@QueryParams() q: ListFiguresRequestDto) {
-    return this.queryBus.execute(new ListFiguresQuery(q.metric, q.source, this.time.knownAt(q.knownAt)));
+    return this.queryBus.execute(new ListFiguresQuery(q));
   }
 }

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { DomainError, DomainErrorCode } from '#domain';
 import { flowsBetween, Projector } from '#projections';
 import { READ_MODELS } from '../../projections/projections.tokens.js';
+import { ReadTime } from '../../projections/read-time.js';
 import { GetFlowsQuery, type FlowsResponse } from './get-flows.query.js';
 
 @QueryHandler(GetFlowsQuery)
@@ -11,9 +12,11 @@ export class GetFlowsHandler implements IQueryHandler<GetFlowsQuery, FlowsRespon
   constructor(
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     private readonly projector: Projector,
+    private readonly readTime: ReadTime,
   ) {}
 
-  async execute({ from, to, knownAt, scope }: GetFlowsQuery): Promise<FlowsResponse> {
+  async execute({ request: { from, to, ...q } }: GetFlowsQuery): Promise<FlowsResponse> {
+    const { knownAt, scope } = this.readTime.query(q);
     if (from > to) throw new DomainError(DomainErrorCode.InvalidDate, 'from must not be after to', { field: 'from' });
     const position = await this.projector.checkpoint();
     return { from, to, knownAt, verification: scope, position, flows: await flowsBetween(this.readModels, from, to, { knownAt, scope }) };

@@ -1,5 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import type { Flows } from '#projections';
+import type { GetFlowsRequestDto } from './get-flows.request.dto.js';
 
 export interface FlowsResponse {
   from: string;
@@ -11,12 +12,7 @@ export interface FlowsResponse {
 }
 
 export class GetFlowsQuery extends Query<FlowsResponse> {
-  constructor(
-    readonly from: string,
-    readonly to: string,
-    readonly knownAt: string,
-    readonly scope: 'all' | 'confirmed',
-  ) {
+  constructor(readonly request: GetFlowsRequestDto) {
     super();
   }
 }

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { addDays, DomainError, DomainErrorCode, type IsoDay } from '#domain';
 import { countByStatus, deprivedOfLiberty, flowsBetween, Projector } from '#projections';
 import { READ_MODELS } from '../../projections/projections.tokens.js';
+import { ReadTime } from '../../projections/read-time.js';
 import type { SeriesStep } from './get-series.request.dto.js';
 import { GetSeriesQuery, type SeriesPoint, type SeriesResponse } from './get-series.query.js';
 
@@ -34,9 +35,11 @@ export class GetSeriesHandler implements IQueryHandler<GetSeriesQuery, SeriesRes
   constructor(
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     private readonly projector: Projector,
+    private readonly readTime: ReadTime,
   ) {}
 
-  async execute({ from, to, step, knownAt, scope }: GetSeriesQuery): Promise<SeriesResponse> {
+  async execute({ request: { from, to, step, ...q } }: GetSeriesQuery): Promise<SeriesResponse> {
+    const { knownAt, scope } = this.readTime.query(q);
     if (from > to) throw new DomainError(DomainErrorCode.InvalidDate, 'from must not be after to', { field: 'from' });
     const days = seriesDays(from, to, step);
     if (days.length > MAX_POINTS) {

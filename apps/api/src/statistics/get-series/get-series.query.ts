@@ -1,6 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import type { Flows, StatusCounts } from '#projections';
-import type { SeriesStep } from './get-series.request.dto.js';
+import type { GetSeriesRequestDto, SeriesStep } from './get-series.request.dto.js';
 
 export interface SeriesPoint {
   /** The stock is counted at the end of this day; flows cover the days since the previous point. */
@@ -21,13 +21,7 @@ export interface SeriesResponse {
 }
 
 export class GetSeriesQuery extends Query<SeriesResponse> {
-  constructor(
-    readonly from: string,
-    readonly to: string,
-    readonly step: SeriesStep,
-    readonly knownAt: string,
-    readonly scope: 'all' | 'confirmed',
-  ) {
+  constructor(readonly request: GetSeriesRequestDto) {
     super();
   }
 }

@@ -3,6 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { countByStatus, countByStatusGrouped, deprivedBreakdowns, deprivedOfLiberty, Projector } from '#projections';
 import { READ_MODELS } from '../../projections/projections.tokens.js';
+import { ReadTime } from '../../projections/read-time.js';
 import { GetStatsQuery, type StatsResponse } from './get-stats.query.js';
 
 @QueryHandler(GetStatsQuery)
@@ -10,9 +11,12 @@ export class GetStatsHandler implements IQueryHandler<GetStatsQuery, StatsRespon
   constructor(
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     private readonly projector: Projector,
+    private readonly readTime: ReadTime,
   ) {}
 
-  async execute({ time, groupBy }: GetStatsQuery): Promise<StatsResponse> {
+  async execute({ request }: GetStatsQuery): Promise<StatsResponse> {
+    const time = this.readTime.query(request);
+    const groupBy = request.groupBy ?? [];
     const position = await this.projector.checkpoint();
     const counts = await countByStatus(this.readModels, time);
     return {

@@ -1,5 +1,6 @@
 import { Query } from '@nestjs/cqrs';
-import type { Breakdowns, GroupBy, GroupCount, StatusCounts, TimeQuery } from '#projections';
+import type { Breakdowns, GroupCount, StatusCounts } from '#projections';
+import type { GetStatsRequestDto } from './get-stats.request.dto.js';
 
 export interface StatsResponse {
   asOf: string;
@@ -14,10 +15,7 @@ export interface StatsResponse {
 }
 
 export class GetStatsQuery extends Query<StatsResponse> {
-  constructor(
-    readonly time: TimeQuery,
-    readonly groupBy: GroupBy[],
-  ) {
+  constructor(readonly request: GetStatsRequestDto) {
     super();
   }
 }

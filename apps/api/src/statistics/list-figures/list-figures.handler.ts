@@ -3,13 +3,17 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { listFigures, type PublishedFigureRow } from '#projections';
 import { READ_MODELS } from '../../projections/projections.tokens.js';
+import { ReadTime } from '../../projections/read-time.js';
 import { ListFiguresQuery } from './list-figures.query.js';
 
 @QueryHandler(ListFiguresQuery)
 export class ListFiguresHandler implements IQueryHandler<ListFiguresQuery, { figures: PublishedFigureRow[] }> {
-  constructor(@Inject(READ_MODELS) private readonly readModels: DataSource) {}
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+    private readonly readTime: ReadTime,
+  ) {}
 
-  async execute({ metric, source, knownAt }: ListFiguresQuery) {
-    return { figures: await listFigures(this.readModels, { metric, source, knownAt }) };
+  async execute({ request: { metric, source, knownAt } }: ListFiguresQuery) {
+    return { figures: await listFigures(this.readModels, { metric, source, knownAt: this.readTime.knownAt(knownAt) }) };
   }
 }

@@ -1,12 +1,9 @@
 import { Query } from '@nestjs/cqrs';
 import type { PublishedFigureRow } from '#projections';
+import type { ListFiguresRequestDto } from './list-figures.request.dto.js';
 
 export class ListFiguresQuery extends Query<{ figures: PublishedFigureRow[] }> {
-  constructor(
-    readonly metric: string | undefined,
-    readonly source: string | undefined,
-    readonly knownAt: string,
-  ) {
+  constructor(readonly request: ListFiguresRequestDto) {
     super();
   }
 }

@@ -1,12 +1,9 @@
 import { Query } from '@nestjs/cqrs';
 import type { Reconciliation } from '#projections';
+import type { ReconcileFiguresRequestDto } from './reconcile-figures.request.dto.js';
 
 export class ReconcileFiguresQuery extends Query<Reconciliation> {
-  constructor(
-    readonly since: string,
-    readonly asOf: string,
-    readonly knownAt: string,
-  ) {
+  constructor(readonly request: ReconcileFiguresRequestDto) {
     super();
   }
 }
