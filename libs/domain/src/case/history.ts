@@ -16,6 +16,8 @@ export interface StatusInterval {
   from: IsoDay;
   /** First day no longer in it; null while it lasts. */
   to: IsoDay | null;
+  /** The day the person entered this status; earlier than `from` when a transfer or new charges split the status. */
+  statusSince: IsoDay;
   /** The facility, while detained in one. */
   facility: string | null;
   sentenced: boolean;
@@ -88,7 +90,7 @@ const FLOW_OF: Partial<Record<string, FlowKind>> = {
   DiedInCustody: 'death',
 };
 
-type Snapshot = Omit<StatusInterval, 'from' | 'to'>;
+type Snapshot = Omit<StatusInterval, 'from' | 'to' | 'statusSince'>;
 
 function snapshotOf(s: Situation): Snapshot | null {
   if (s.standing === 'not_detained') return null;
@@ -130,7 +132,8 @@ export function caseHistory(timeline: readonly TimelineEntry[]): CaseHistory {
       // unchanged
     } else {
       if (openSnap) openSnap.to = day;
-      if (snap) intervals.push({ ...snap, from: day, to: null });
+      const continues = openSnap !== undefined && snap !== null && openSnap.status === snap.status;
+      if (snap) intervals.push({ ...snap, from: day, to: null, statusSince: continues ? openSnap.statusSince : day });
     }
     for (const r of situation.amnestyRequests) {
       const current = openRequests.get(r.requestId);

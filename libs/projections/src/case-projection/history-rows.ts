@@ -20,6 +20,7 @@ const interval = (i: StatusInterval): Content<StatusIntervalRow> => ({
   status: i.status,
   validFrom: i.from,
   validTo: i.to ?? OPEN_DAY,
+  statusSince: i.statusSince,
   facility: i.facility,
   sentenced: i.sentenced,
   excludedOffences: i.excludedOffences.join(','),

@@ -52,6 +52,7 @@ export class ReadModels1732800000000 implements MigrationInterface {
           text('status', 24),
           text('valid_from', 10),
           text('valid_to', 10),
+          text('status_since', 10),
           text('facility', 200, true),
           int('sentenced', 'smallint'),
           text('excluded_offences', 200),

@@ -104,6 +104,7 @@ export interface StatusIntervalRow extends Bitemporal {
   status: string;
   validFrom: string;
   validTo: string;
+  statusSince: string;
   facility: string | null;
   sentenced: boolean;
   excludedOffences: string;
@@ -119,6 +120,7 @@ export const StatusIntervalEntity = new EntitySchema<StatusIntervalRow>({
     status: { type: 'varchar', length: 24 },
     validFrom: { name: 'valid_from', type: 'varchar', length: 10 },
     validTo: { name: 'valid_to', type: 'varchar', length: 10 },
+    statusSince: { name: 'status_since', type: 'varchar', length: 10 },
     facility: { type: 'varchar', length: 200, nullable: true },
     sentenced: flag(),
     excludedOffences: { name: 'excluded_offences', type: 'varchar', length: 200 },
