@@ -3,18 +3,35 @@ import cliProgress from 'cli-progress';
 import { InvalidEnvironmentError, loadEnvironment } from '#config';
 import { countByStatus, deprivedOfLiberty } from '#projections';
 import { openRuntime } from './runtime.js';
+import { exportCommand } from './export/export-command.js';
+import { importCommand } from './import/import-command.js';
 
 /**
  * The operator's CLI: `npm run cli -- <command>`.
+ *   import <file.csv> [--skip-invalid]
+ *                                   bulk-load a list of prisoners (all rows checked first)
+ *   export --as-of D [--known-at T] [--verification all|confirmed] --format csv|json [--out file]
+ *                                   the cases and their status then
+ *   migrate                         create or upgrade the event store and read-model schemas
  *   rebuild                         empty the read models and replay the log from position zero
  *   catch-up [--batch-size N] [--throttle-ms N]
  *                                   apply what the read models do not reflect yet, then exit
  *   replay --as-of D [--known-at T] [--verification all|confirmed]
  *                                   print the counts for a day as known at an instant
  */
-const USAGE = 'usage: cli <rebuild | catch-up [--batch-size N] [--throttle-ms N] | replay --as-of YYYY-MM-DD [--known-at ISO] [--verification all|confirmed]>';
+const USAGE = [
+  'usage: cli <command>',
+  '  import <file.csv> [--skip-invalid]',
+  '  export --as-of YYYY-MM-DD [--known-at ISO] [--verification all|confirmed] --format csv|json [--out file]',
+  '  migrate',
+  '  rebuild',
+  '  catch-up [--batch-size N] [--throttle-ms N]',
+  '  replay --as-of YYYY-MM-DD [--known-at ISO] [--verification all|confirmed]',
+].join('\n');
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'import') return importCommand(argv.slice(1));
+  if (argv[0] === 'export') return exportCommand(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -27,13 +44,20 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const command = positionals[0];
-  if (command !== 'rebuild' && command !== 'catch-up' && command !== 'replay') throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
+  if (command !== 'rebuild' && command !== 'catch-up' && command !== 'replay' && command !== 'migrate') throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
   const env = loadEnvironment();
   const batchSize = values['batch-size'] ? Number(values['batch-size']) : undefined;
   if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new UsageError('--batch-size must be a positive integer');
   const runtime = await openRuntime(env, { batchSize });
   try {
     switch (command) {
+      case 'migrate': {
+        // Opening the stores creates or upgrades their schemas; say where they stand.
+        const migrations = (await runtime.readModels.query('SELECT name FROM migrations ORDER BY id')) as { name: string }[];
+        console.log(`event store ready (${env.EVENT_STORE}), head position ${await runtime.store.headPosition()}`);
+        console.log(`read models at migration ${migrations[migrations.length - 1]?.name ?? 'none'} (${migrations.length} applied)`);
+        return 0;
+      }
       case 'rebuild': {
         const head = await runtime.store.headPosition();
         const bar = new cliProgress.SingleBar({ format: 'rebuild [{bar}] {percentage}% | {value}/{total} events | {rate} events/s', noTTYOutput: true, notTTYSchedule: 2000 }, cliProgress.Presets.shades_classic);
@@ -52,6 +76,10 @@ async function main(argv: string[]): Promise<number> {
           const { behind } = await runtime.projector.lag();
           if (behind === 0) break;
           total += await runtime.projector.catchUp(undefined, undefined, throttle > 0 ? 1 : undefined);
+          if (!runtime.projector.isLeader) {
+            console.log('another projector holds the lease on these read models: it is keeping them up to date');
+            return 0;
+          }
           if (throttle > 0) await new Promise((r) => setTimeout(r, throttle));
         }
         console.log(`caught up ${total} events; checkpoint ${await runtime.projector.checkpoint()}`);

@@ -1,8 +1,8 @@
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Environment } from '#config';
-import { SqliteEventStore, type EventStore } from '#event-store';
-import { CaseHistoryProjection, FiguresProjection, openSqliteReadModels, Projector } from '#projections';
+import type { EventStore } from '#event-store';
+import { createProjector, openEventStore, openReadModels } from '#infrastructure';
+import type { Projector } from '#projections';
 
 export interface Runtime {
   store: EventStore;
@@ -11,13 +11,11 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** The embedded stores and the projector, as the API wires them, for one-shot operator commands. */
+/** The configured stores and a projector, wired as the API wires them, for one-shot operator commands. */
 export async function openRuntime(env: Environment, options: { batchSize?: number } = {}): Promise<Runtime> {
-  const store = new SqliteEventStore({ filename: join(env.DATA_DIR, 'events.sqlite') });
-  const readModels = await openSqliteReadModels(join(env.DATA_DIR, 'read-models.sqlite'));
-  const projector = new Projector(store, readModels, [new CaseHistoryProjection(store, { timeZone: env.TIME_ZONE }), new FiguresProjection()], {
-    batchSize: options.batchSize,
-  });
+  const store = await openEventStore(env);
+  const readModels = await openReadModels(env);
+  const projector = createProjector(env, store, readModels, { batchSize: options.batchSize });
   return {
     store,
     readModels,
