@@ -10,6 +10,7 @@ export default {
     '^#application$': '<rootDir>/libs/application/src/index.ts',
     '^#projections$': '<rootDir>/libs/projections/src/index.ts',
     '^#config$': '<rootDir>/libs/config/src/index.ts',
+    '^#infrastructure$': '<rootDir>/libs/infrastructure/src/index.ts',
     '^#event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
@@ -17,4 +18,5 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/support/global-setup.js',
 };

@@ -59,7 +59,7 @@ describe('statistics as of a day, as known at a time', () => {
   it('shows the projection lag in /health', async () => {
     const res = await request(t.http).get('/health').expect(200);
     const head = await t.store.headPosition();
-    expect(res.body.details.projections).toEqual({ status: 'up', checkpoint: head, head, lag: 0 });
+    expect(res.body.details.projections).toEqual({ status: 'up', checkpoint: head, head, lag: 0, mode: 'in-process' });
   });
 
   it('rejects malformed times naming the parameter', async () => {

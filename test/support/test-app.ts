@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
@@ -38,11 +40,33 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real application (real SQLite file in a temp dir, real pipes and filters) with a manual clock. */
+/**
+ * Which stores the end-to-end tests run on: the embedded SQLite default, or PostgreSQL (event store
+ * and read models, in a schema of their own per app) when TEST_EVENT_STORE=postgres.
+ */
+export const TEST_ON_POSTGRES = process.env['TEST_EVENT_STORE'] === 'postgres';
+
+export function postgresTestSettings(): Record<string, string> {
+  const url = process.env['DATABASE_URL'];
+  if (!url) throw new Error('TEST_EVENT_STORE=postgres needs DATABASE_URL');
+  return { EVENT_STORE: 'postgres', DATABASE_URL: url, DATABASE_SCHEMA: `t_${randomBytes(6).toString('hex')}` };
+}
+
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The real application (real stores, real pipes and filters) with a manual clock. */
 export async function startTestApp(options: { now: string; env?: Record<string, string> }): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pct-e2e-'));
   const clock = new ManualClock(options.now);
-  const env = loadEnvironment({ DATA_DIR: dataDir, LOG_LEVEL: 'error', ...options.env });
+  const env = loadEnvironment({ DATA_DIR: dataDir, LOG_LEVEL: 'error', ...(TEST_ON_POSTGRES ? postgresTestSettings() : {}), ...options.env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(Environment)
     .useValue(env)
@@ -66,6 +90,7 @@ export async function startTestApp(options: { now: string; env?: Record<string, 
     async close() {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
+      if (env.DATABASE_URL && env.DATABASE_SCHEMA !== 'public') await dropSchema(env.DATABASE_URL, env.DATABASE_SCHEMA);
     },
   };
 }

@@ -50,8 +50,12 @@ export class CaseRepository {
   }
 }
 
-/** Without `If-Match` a lost race is retried on fresh state: the rules are checked again each time. */
-const MAX_ATTEMPTS = 5;
+/**
+ * Without `If-Match` a lost race is retried on fresh state (the rules are checked again each time),
+ * after a short random pause so that contending writers spread out.
+ */
+const MAX_ATTEMPTS = 25;
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * attempt)));
 
 /**
  * Runs one case command: load, decide, append with the version the decision was made on.
@@ -96,6 +100,7 @@ export class CaseCommandExecutor {
             details: { caseId: command.caseId },
           });
         }
+        await backoff(attempt);
       }
     }
   }

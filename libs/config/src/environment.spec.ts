@@ -18,6 +18,8 @@ describe('loadEnvironment', () => {
       DATA_DIR: './data',
       TIME_ZONE: 'America/Caracas',
       EVENT_STORE: EventStoreKind.Sqlite,
+      DATABASE_SCHEMA: 'public',
+      PROJECTIONS: 'in-process',
       BODY_LIMIT: '100kb',
     });
     expect(env.LOG_LEVEL).toBeUndefined();
@@ -37,6 +39,8 @@ describe('loadEnvironment', () => {
       DATA_DIR: '/var/lib/tracker',
       TIME_ZONE: 'Europe/Madrid',
       EVENT_STORE: 'sqlite',
+      DATABASE_SCHEMA: 'public',
+      PROJECTIONS: 'in-process',
       BODY_LIMIT: '1mb',
       LOG_LEVEL: 'debug',
     });
@@ -44,7 +48,7 @@ describe('loadEnvironment', () => {
 
   it('reads only its own variables', () => {
     const env = loadEnvironment({ HOME: '/root', PATH: '/bin' });
-    expect(Object.keys(env).sort()).toEqual(['BODY_LIMIT', 'DATA_DIR', 'EVENT_STORE', 'LOG_LEVEL', 'PORT', 'TIME_ZONE']);
+    expect(Object.keys(env).sort()).toEqual(['BODY_LIMIT', 'DATABASE_SCHEMA', 'DATABASE_URL', 'DATA_DIR', 'EVENT_STORE', 'KURRENTDB_URL', 'LOG_LEVEL', 'PORT', 'PROJECTIONS', 'TIME_ZONE']);
     expect(env).not.toHaveProperty('HOME');
   });
 
@@ -56,7 +60,7 @@ describe('loadEnvironment', () => {
     [{ PORT: '' }, 'PORT', 'PORT must be an integer number'],
     [{ DATA_DIR: '' }, 'DATA_DIR', 'DATA_DIR should not be empty'],
     [{ TIME_ZONE: 'Mars/Olympus_Mons' }, 'TIME_ZONE', 'TIME_ZONE must be a valid IANA time-zone'],
-    [{ EVENT_STORE: 'postgres' }, 'EVENT_STORE', 'EVENT_STORE must be one of the following values: sqlite'],
+    [{ EVENT_STORE: 'mongodb' }, 'EVENT_STORE', 'EVENT_STORE must be one of the following values: sqlite, postgres, kurrentdb'],
     [{ BODY_LIMIT: 'lots' }, 'BODY_LIMIT', 'BODY_LIMIT must be a size such as 512, 100kb or 1mb'],
     [
       { LOG_LEVEL: 'loud' },
@@ -84,5 +88,22 @@ describe('logLevelsFor', () => {
     expect(logLevelsFor('fatal')).toEqual(['fatal']);
     expect(logLevelsFor('warn')).toEqual(['fatal', 'error', 'warn']);
     expect(logLevelsFor('verbose')).toEqual(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']);
+  });
+});
+
+describe('production store settings', () => {
+  it('requires DATABASE_URL for the postgres and kurrentdb event stores, naming it', () => {
+    expect(() => loadEnvironment({ EVENT_STORE: 'postgres' })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/);
+    expect(() => loadEnvironment({ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://localhost:2113?tls=false' })).toThrow(/DATABASE_URL/);
+  });
+  it('requires KURRENTDB_URL for the kurrentdb event store', () => {
+    expect(() => loadEnvironment({ EVENT_STORE: 'kurrentdb', DATABASE_URL: 'postgres://u@h/db' })).toThrow(/KURRENTDB_URL must be a kurrentdb:\/\/ connection string/);
+  });
+  it('accepts a complete postgres setup with an external projector', () => {
+    const env = loadEnvironment({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', DATABASE_SCHEMA: 'tracker', PROJECTIONS: 'external' });
+    expect(env).toMatchObject({ EVENT_STORE: 'postgres', DATABASE_SCHEMA: 'tracker', PROJECTIONS: 'external' });
+  });
+  it('rejects an unknown projections mode and a schema that is not an identifier', () => {
+    expect(() => loadEnvironment({ PROJECTIONS: 'elsewhere', DATABASE_SCHEMA: 'Robert"); DROP' })).toThrow(/PROJECTIONS[\s\S]*DATABASE_SCHEMA|DATABASE_SCHEMA[\s\S]*PROJECTIONS/);
   });
 });

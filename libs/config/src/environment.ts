@@ -12,13 +12,26 @@ import {
   Max,
   Min,
   validateSync,
+  ValidateIf,
   type ValidationError,
 } from 'class-validator';
 
-/** Event store adapters the API can run on. Only SQLite exists for now. */
+/** Event store adapters: SQLite embedded (the default), PostgreSQL, KurrentDB (EventStoreDB). */
 export enum EventStoreKind {
   Sqlite = 'sqlite',
+  Postgres = 'postgres',
+  KurrentDb = 'kurrentdb',
 }
+
+/** Where projections run: inside the API (the embedded default) or in a separate projector process. */
+export enum ProjectionsMode {
+  InProcess = 'in-process',
+  External = 'external',
+}
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
+const KURRENTDB_URL = /^(kurrentdb|esdb|kdb)(\+discover)?:\/\/\S+$/;
+const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Nest log levels, from the most to the least severe. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -54,6 +67,27 @@ export class Environment {
   @IsEnum(EventStoreKind)
   EVENT_STORE: EventStoreKind = EventStoreKind.Sqlite;
 
+  /**
+   * PostgreSQL: the event store when EVENT_STORE=postgres, and the read models whenever the event
+   * store is not the embedded SQLite one (several processes must share them).
+   */
+  @ValidateIf((e: Environment) => e.EVENT_STORE === EventStoreKind.Postgres || e.EVENT_STORE === EventStoreKind.KurrentDb || e.DATABASE_URL !== undefined)
+  @Matches(POSTGRES_URL, { message: '$property must be a postgres:// URL (required when EVENT_STORE is postgres or kurrentdb)' })
+  DATABASE_URL?: string;
+
+  /** PostgreSQL schema that holds this deployment's tables. */
+  @Matches(SQL_IDENTIFIER, { message: '$property must be a lower-case SQL identifier' })
+  DATABASE_SCHEMA: string = 'public';
+
+  /** KurrentDB connection string, required when EVENT_STORE=kurrentdb. */
+  @ValidateIf((e: Environment) => e.EVENT_STORE === EventStoreKind.KurrentDb || e.KURRENTDB_URL !== undefined)
+  @Matches(KURRENTDB_URL, { message: '$property must be a kurrentdb:// connection string (required when EVENT_STORE is kurrentdb)' })
+  KURRENTDB_URL?: string;
+
+  /** `external` when a projector process (apps/projector) runs the projections. */
+  @IsEnum(ProjectionsMode)
+  PROJECTIONS: ProjectionsMode = ProjectionsMode.InProcess;
+
   /** Largest accepted JSON body, in the body parser's notation. */
   @Matches(BYTE_SIZE, { message: '$property must be a size such as 512, 100kb or 1mb' })
   BODY_LIMIT: string = '100kb';
@@ -70,6 +104,10 @@ export const ENVIRONMENT_VARIABLES = [
   'DATA_DIR',
   'TIME_ZONE',
   'EVENT_STORE',
+  'DATABASE_URL',
+  'DATABASE_SCHEMA',
+  'KURRENTDB_URL',
+  'PROJECTIONS',
   'BODY_LIMIT',
   'LOG_LEVEL',
 ] as const satisfies readonly (keyof Environment)[];

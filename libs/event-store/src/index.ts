@@ -1,2 +1,4 @@
 export * from './event-store.port.js';
 export * from './sqlite/sqlite-event-store.js';
+export * from './postgres/postgres-event-store.js';
+export * from './kurrentdb/kurrentdb-event-store.js';

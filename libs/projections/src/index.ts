@@ -9,3 +9,4 @@ export * from './queries/flow.queries.js';
 export * from './figures/figures.projection.js';
 export * from './figures/figures.queries.js';
 export * from './queries/case.queries.js';
+export * from './leader-lease.js';

@@ -17,7 +17,10 @@ import {
 import { SqliteEventStore } from '#event-store';
 import { CaseHistoryProjection } from './case-projection/case-history.projection.js';
 import { Projector } from './projector.js';
-import { openSqliteReadModels } from './schema/data-source.js';
+import { openPostgresReadModels, openSqliteReadModels } from './schema/data-source.js';
+import { PostgresEventStore, type EventStore } from '#event-store';
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
 import { emptyCounts, countByStatus, type StatusCounts } from './queries/stock.queries.js';
 import { flowsBetween } from './queries/flow.queries.js';
 import type { TimeQuery } from './queries/time-query.js';
@@ -28,6 +31,30 @@ import type { TimeQuery } from './queries/time-query.js';
  * reported, confirmed and retracted events.
  */
 const TZ = { timeZone: 'America/Caracas' };
+
+/** With TEST_EVENT_STORE=postgres the same property runs on PostgreSQL stores, each run in fresh schemas. */
+const ON_POSTGRES = process.env['TEST_EVENT_STORE'] === 'postgres';
+const DATABASE_URL = process.env['DATABASE_URL'] ?? '';
+const schemasToDrop: string[] = [];
+async function openStores(now: () => Date): Promise<{ store: EventStore; incremental: DataSource; rebuilt: DataSource }> {
+  if (!ON_POSTGRES) {
+    return { store: new SqliteEventStore({ filename: ':memory:', now }), incremental: await openSqliteReadModels(':memory:'), rebuilt: await openSqliteReadModels(':memory:') };
+  }
+  const [a, b] = [`p_${randomBytes(5).toString('hex')}`, `p_${randomBytes(5).toString('hex')}`];
+  schemasToDrop.push(a, b);
+  return {
+    store: await PostgresEventStore.open({ connectionString: DATABASE_URL, schema: a, now }),
+    incremental: await openPostgresReadModels(DATABASE_URL, a),
+    rebuilt: await openPostgresReadModels(DATABASE_URL, b),
+  };
+}
+afterAll(async () => {
+  if (schemasToDrop.length === 0) return;
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  for (const s of schemasToDrop) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+  await client.end();
+});
 const BASE_DAY = '2025-01-01';
 const KINDS = ['detain', 'release', 'conditional', 'reArrest', 'houseArrest', 'disappear', 'whereabouts', 'transfer', 'die', 'lift', 'charges', 'retract', 'confirm'] as const;
 
@@ -107,11 +134,13 @@ describe('projection equivalence (property)', () => {
 
   afterAll(() => {
     if (process.env.DEBUG_PROP) console.log(seen);
-    expect(seen.accepted).toBeGreaterThan(150);
-    expect(seen.retractions).toBeGreaterThan(10);
-    expect(seen.confirmations).toBeGreaterThan(1);
-    expect(seen.backdated).toBeGreaterThan(15);
-    expect(seen.reported).toBeGreaterThan(30);
+    const runs = ON_POSTGRES ? 0.2 : 1;
+    expect(seen.accepted).toBeGreaterThan(150 * runs);
+    expect(seen.retractions).toBeGreaterThan(10 * runs);
+    // Confirmations are rare (a reported event must come first): the long SQLite run is the one that must see several.
+    if (!ON_POSTGRES) expect(seen.confirmations).toBeGreaterThan(1);
+    expect(seen.backdated).toBeGreaterThan(15 * runs);
+    expect(seen.reported).toBeGreaterThan(30 * runs);
   });
 
   it('incremental projection = full rebuild = direct fold, for random histories and random (asOf, knownAt)', async () => {
@@ -119,12 +148,10 @@ describe('projection equivalence (property)', () => {
       fc.asyncProperty(fc.array(opArb, { minLength: 3, maxLength: 45 }), fc.array(queryArb, { minLength: 5, maxLength: 12 }), fc.integer({ min: 1, max: 7 }), async (ops, queries, rebuildBatch) => {
         const start = Date.parse('2026-03-01T12:00:00Z');
         const clock = new SteppingClock(start);
-        const store = new SqliteEventStore({ filename: ':memory:', now: () => clock.now() });
+        const { store, incremental, rebuilt } = await openStores(() => clock.now());
         let n = 0;
         const executor = new CaseCommandExecutor(store, clock, { next: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` }, caseDecider(TZ));
         const repository = new CaseRepository(store, caseDecider(TZ));
-        const incremental: DataSource = await openSqliteReadModels(':memory:');
-        const rebuilt: DataSource = await openSqliteReadModels(':memory:');
         try {
           const live = new Projector(store, incremental, [new CaseHistoryProjection(store, TZ)], { batchSize: 3 });
           const caseIds: string[] = [];
@@ -185,7 +212,7 @@ describe('projection equivalence (property)', () => {
           await store.close();
         }
       }),
-      { numRuns: 100 },
+      { numRuns: ON_POSTGRES ? 20 : 100 },
     );
   }, 120_000);
 });

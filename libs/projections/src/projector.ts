@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore, RecordedEvent } from '#event-store';
+import { leaseFor, type LeaderLease } from './leader-lease.js';
 import type { Projection } from './projection.js';
 import { ProjectionCheckpointEntity } from './schema/read-model.entities.js';
 
@@ -8,6 +9,10 @@ export interface ProjectorOptions {
   name?: string;
   batchSize?: number;
   now?: () => Date;
+  /** Who may apply events; by default a PostgreSQL advisory lock on PostgreSQL read models. */
+  lease?: LeaderLease;
+  /** How often a follower asks for the lease. */
+  leaseRetryMs?: number;
 }
 
 export interface CatchUpProgress {
@@ -30,6 +35,9 @@ export class Projector {
   private running: Promise<void> | null = null;
   private abort: AbortController | null = null;
   private lastError: unknown = null;
+  private readonly lease: LeaderLease;
+  private readonly leaseRetryMs: number;
+  private leader = false;
 
   constructor(
     private readonly store: EventStore,
@@ -40,6 +48,18 @@ export class Projector {
     this.name = options.name ?? 'main';
     this.batchSize = options.batchSize ?? 1000;
     this.now = options.now ?? (() => new Date());
+    this.lease = options.lease ?? leaseFor(dataSource, this.name);
+    this.leaseRetryMs = options.leaseRetryMs ?? 1000;
+  }
+
+  /** Whether this process holds the lease and applies events (others wait as followers). */
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  private async acquire(): Promise<boolean> {
+    this.leader = await this.lease.tryAcquire();
+    return this.leader;
   }
 
   /** The position the read models reflect. */
@@ -60,7 +80,9 @@ export class Projector {
   }
 
   /** Applies everything stored after the checkpoint, up to the head as it is now. */
+  /** Returns 0 without applying anything when another process holds the lease. */
   async catchUp(onProgress?: (p: CatchUpProgress) => void, signal?: AbortSignal, maxBatches = Number.POSITIVE_INFINITY): Promise<number> {
+    if (!(await this.acquire())) return 0;
     let processed = 0;
     let batches = 0;
     const head = await this.store.headPosition();
@@ -81,15 +103,21 @@ export class Projector {
     this.running = (async () => {
       while (!abort.signal.aborted) {
         try {
+          if (!(await this.acquire())) {
+            await sleep(this.leaseRetryMs, abort.signal);
+            continue;
+          }
           for await (const batch of this.store.follow({ after: await this.checkpoint(), batchSize: this.batchSize, signal: abort.signal })) {
             await this.applyBatch(batch);
             this.lastError = null;
           }
         } catch (error) {
           if (abort.signal.aborted) break;
-          // A failed batch was rolled back; retry from the checkpoint after a pause.
+          // A failed batch was rolled back; give the lease up and retry from the checkpoint after a pause.
           this.lastError = error;
-          await new Promise((r) => setTimeout(r, 500));
+          this.leader = false;
+          await this.lease.release().catch(() => undefined);
+          await sleep(500, abort.signal);
         }
       }
     })();
@@ -100,6 +128,8 @@ export class Projector {
     this.abort?.abort();
     await this.running;
     this.running = null;
+    this.leader = false;
+    await this.lease.release();
   }
 
   /** Resolves once the read models reflect `position` (read-your-writes for a client that just wrote). */
@@ -126,6 +156,7 @@ export class Projector {
   async rebuild(onProgress?: (p: CatchUpProgress) => void): Promise<{ events: number; seconds: number }> {
     const wasRunning = this.running !== null;
     await this.stop();
+    if (!(await this.acquire())) throw new Error(`another projector holds the lease on these read models; stop it before rebuilding`);
     const started = process.hrtime.bigint();
     await this.dataSource.transaction(async (tx) => {
       for (const p of this.projections) for (const table of p.tables) await tx.query(`DELETE FROM ${table}`);
@@ -162,7 +193,22 @@ export class Projector {
   }
 
   private async readCheckpoint(tx: EntityManager): Promise<number> {
-    const row = await tx.findOneBy(ProjectionCheckpointEntity, { name: this.name });
+    // On PostgreSQL the row is locked too: even without the lease, two writers could not both apply a batch.
+    const lock = tx.connection.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {};
+    const row = await tx.findOne(ProjectionCheckpointEntity, { where: { name: this.name }, ...lock });
     return row?.position ?? 0;
   }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { CaseCommandExecutor, CaseRepository } from '#application';
 import { caseDecider, systemClock, type CaseDecider, type Clock, type IdGenerator } from '#domain';
-import { EVENT_STORE, SqliteEventStore, type EventStore } from '#event-store';
+import { EVENT_STORE, type EventStore } from '#event-store';
+import { openEventStore } from '#infrastructure';
 import { Environment } from '../config/environment.js';
 import { HealthIndicators } from '../health/health-indicators.js';
 import { CASE_DECIDER, CLOCK, ID_GENERATOR } from './cases.tokens.js';
@@ -50,8 +50,7 @@ class EventStoreLifecycle implements OnApplicationShutdown {
     {
       provide: EVENT_STORE,
       inject: [Environment, CLOCK],
-      useFactory: (env: Environment, clock: Clock): EventStore =>
-        new SqliteEventStore({ filename: join(env.DATA_DIR, 'events.sqlite'), now: () => clock.now() }),
+      useFactory: (env: Environment, clock: Clock): Promise<EventStore> => openEventStore(env, () => clock.now()),
     },
     { provide: CASE_DECIDER, inject: [Environment], useFactory: (env: Environment) => caseDecider({ timeZone: env.TIME_ZONE }) },
     {

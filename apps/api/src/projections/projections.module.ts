@@ -1,24 +1,28 @@
-import { join } from 'node:path';
 import { Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { CaseHistoryProjection, FiguresProjection, openSqliteReadModels, Projector } from '#projections';
+import { createProjector, openReadModels } from '#infrastructure';
+import { Projector } from '#projections';
 import { CasesModule } from '../cases/cases.module.js';
 import { CLOCK } from '../cases/cases.tokens.js';
 import type { Clock } from '#domain';
-import { Environment } from '../config/environment.js';
+import { Environment, ProjectionsMode } from '../config/environment.js';
 import { HealthIndicators } from '../health/health-indicators.js';
 import { READ_MODELS } from './projections.tokens.js';
 import { ReadTime } from './read-time.js';
 
-/** Runs the projector in-process (the embedded default), reports its lag in `/health`, stops it cleanly. */
+/**
+ * Runs the projector in-process (the embedded default; with PROJECTIONS=external a projector
+ * process does it), reports the read models' lag in `/health` either way, and stops cleanly.
+ */
 class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Projector');
 
   constructor(
     private readonly projector: Projector,
     @Inject(READ_MODELS) private readonly readModels: DataSource,
+    private readonly env: Environment,
     indicators: HealthIndicators,
     health: HealthIndicatorService,
   ) {
@@ -26,7 +30,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
       const check = health.check('projections');
       try {
         const lag = await projector.lag();
-        const details = { checkpoint: lag.checkpoint, head: lag.head, lag: lag.behind };
+        const details = { checkpoint: lag.checkpoint, head: lag.head, lag: lag.behind, mode: env.PROJECTIONS };
         return projector.error ? check.down({ ...details, message: 'the projector is retrying a failed batch' }) : check.up(details);
       } catch {
         return check.down({ message: 'the read models cannot be reached' });
@@ -35,6 +39,7 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.env.PROJECTIONS === ProjectionsMode.External) return;
     const caughtUp = await this.projector.catchUp();
     if (caughtUp > 0) this.logger.log(`caught up ${caughtUp} events`);
     this.projector.start();
@@ -50,18 +55,12 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
 @Module({
   imports: [CasesModule],
   providers: [
-    {
-      provide: READ_MODELS,
-      inject: [Environment],
-      useFactory: (env: Environment) => openSqliteReadModels(join(env.DATA_DIR, 'read-models.sqlite')),
-    },
+    { provide: READ_MODELS, inject: [Environment], useFactory: (env: Environment) => openReadModels(env) },
     {
       provide: Projector,
       inject: [EVENT_STORE, READ_MODELS, Environment, CLOCK],
       useFactory: (store: EventStore, readModels: DataSource, env: Environment, clock: Clock) =>
-        new Projector(store, readModels, [new CaseHistoryProjection(store, { timeZone: env.TIME_ZONE }), new FiguresProjection()], {
-          now: () => clock.now(),
-        }),
+        createProjector(env, store, readModels, { now: () => clock.now() }),
     },
     ProjectorLifecycle,
     ReadTime,

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { ReadModels1732800000000 } from './1732800000000-read-models.migration.js';
 import { READ_MODEL_ENTITIES } from './read-model.entities.js';
@@ -23,4 +24,41 @@ export async function openSqliteReadModels(filename: string): Promise<DataSource
     },
   });
   return dataSource.initialize();
+}
+
+/**
+ * Read models on PostgreSQL, shared by several API processes and the projector. Tables live in
+ * `schema` (created if missing); `search_path` points there so that plain table names resolve.
+ */
+export async function openPostgresReadModels(url: string, schema = 'public', options: { migrationsRun?: boolean } = {}): Promise<DataSource> {
+  // Several processes may start at once: schema creation and migrations run under one advisory lock.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`read-models:${schema}`]);
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } catch (error) {
+      // The event store may be creating the same schema at this very moment.
+      const code = (error as { code?: unknown }).code;
+      if (code !== '23505' && code !== '42P06') throw error;
+    }
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url,
+      schema,
+      entities: READ_MODEL_ENTITIES,
+      migrations: READ_MODEL_MIGRATIONS,
+      migrationsRun: false,
+      migrationsTransactionMode: 'all',
+      synchronize: false,
+      extra: { options: `-c search_path="${schema}"`, max: 10 },
+    });
+    await dataSource.initialize();
+    if (options.migrationsRun ?? true) await dataSource.runMigrations({ transaction: 'all' });
+    return dataSource;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`read-models:${schema}`]).catch(() => undefined);
+    await client.end();
+  }
 }

@@ -1,0 +1,841 @@
+/**
+ * PostgreSQL adapter of the event-store port (node-postgres).
+ *
+ * One table `<schema>.events` is the whole log: `position` is the global position, `UNIQUE(stream_id,
+ * version)` is both the optimistic-concurrency guard and the index used to read a stream.
+ *
+ * Positions and commit order. A reader tailing the log by position (`follow`, projections with a
+ * checkpoint) must never see position n+1 before position n: it would move its checkpoint past n and
+ * skip it for ever. A sequence or identity column does not give that: transaction A takes 10, B takes
+ * 11, B commits first, a reader sees 11 and A's 10 shows up later, behind its checkpoint. So every
+ * append transaction first takes a transaction-level advisory lock (one per schema) and only then, in
+ * a later statement (READ COMMITTED takes a fresh snapshot per statement, so it sees everything the
+ * previous holder committed), reads `max(position)` and inserts `max + 1 ...`. The lock is released
+ * only after the commit is visible, so positions become visible strictly in commit order and
+ * without gaps (a rolled-back append consumes nothing, unlike a sequence). The price is one writer at
+ * a time per log, which is what the SQLite adapter has too and is ample for this application's write
+ * rate. Under the same lock the store checks the commandId (idempotency) and the expected version,
+ * and computes `recordedAt = max(now(), last recordedAt)`, so `recordedAt` never decreases along the log.
+ *
+ * Followers wake up by LISTEN/NOTIFY (the append transaction calls `pg_notify`, delivered only if and
+ * when it commits) on one dedicated connection per store instance, shared by its followers and opened
+ * while at least one follows; polling every `pollIntervalMs` stays as a safety net (a lost listener
+ * connection, notifications sent before LISTEN took effect).
+ */
+import pg from 'pg';
+import {
+  EventStoreError,
+  STREAM_ID_PATTERN,
+  WrongExpectedVersionError,
+} from '../event-store.port.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  JsonObject,
+  NewEvent,
+  NewEventMetadata,
+  ReadAllOptions,
+  RecordedEvent,
+} from '../event-store.port.js';
+
+const { Pool, Client } = pg;
+
+export interface PostgresEventStoreOptions {
+  /** `postgres://user@host:port/database`. */
+  connectionString: string;
+  /** Schema holding every table of the store, created when missing (default `public`). */
+  schema?: string;
+  /** Clock for `recordedAt` (defaults to `() => new Date()`). */
+  now?: () => Date;
+  /** How often `follow` polls as a safety net besides LISTEN/NOTIFY (default 500 ms). */
+  pollIntervalMs?: number;
+  /** Maximum number of pooled connections (default 10); followers' LISTEN connection comes on top. */
+  poolSize?: number;
+}
+
+/** Each entry moves the schema up by one version, recorded in `schema_migrations`. `%s` is the quoted schema. */
+const MIGRATIONS: readonly { description: string; sql: string }[] = [
+  {
+    description: 'the log',
+    sql: `CREATE TABLE %s.events (
+            position       BIGINT  NOT NULL PRIMARY KEY,
+            event_id       UUID    NOT NULL,
+            stream_id      TEXT    NOT NULL,
+            version        INTEGER NOT NULL,
+            type           TEXT    NOT NULL,
+            schema_version INTEGER NOT NULL,
+            data           JSONB   NOT NULL,
+            personal       JSONB   NULL,
+            metadata       JSONB   NOT NULL,
+            command_id     TEXT    NOT NULL,
+            recorded_at    TEXT    NOT NULL,
+            CONSTRAINT events_event_id_unique UNIQUE (event_id),
+            CONSTRAINT events_stream_version_unique UNIQUE (stream_id, version)
+          );
+          CREATE INDEX events_command_id ON %s.events (command_id);`,
+  },
+];
+
+export const POSTGRES_EVENT_STORE_SCHEMA_VERSION = MIGRATIONS.length;
+
+const DEFAULT_SCHEMA = 'public';
+const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_POLL_INTERVAL_MS = 500;
+const DEFAULT_POOL_SIZE = 10;
+const CONNECT_TIMEOUT_MS = 10_000;
+/** After the LISTEN connection failed, followers only poll for this long before trying again. */
+const LISTEN_RETRY_MS = 5_000;
+const MAX_STREAM_ID_LENGTH = 200;
+/** Unquoted-style identifier, so the schema name means the same quoted or not. */
+const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+/** Event ids are stored as UUID; only the canonical lower-case form reads back exactly as written. */
+const EVENT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** First key of the two-key advisory locks of this store; the second is a hash of the schema name. */
+const LOCK_CLASS = 0x45530001;
+/** One channel for every schema of the database; the payload is the schema that was appended to. */
+const NOTIFY_CHANNEL = 'event_store_appended';
+
+const EVENT_COLUMNS =
+  'position, event_id, stream_id, version, type, schema_version, data, personal, metadata, recorded_at';
+
+interface EventRow {
+  position: string;
+  event_id: string;
+  stream_id: string;
+  version: number;
+  type: string;
+  schema_version: number;
+  data: JsonObject;
+  personal: JsonObject | null;
+  metadata: NewEventMetadata;
+  recorded_at: string;
+}
+
+interface CommandRow {
+  event_id: string;
+  stream_id: string;
+  version: number;
+  position: string;
+  recorded_at: string;
+}
+
+interface HeadRow {
+  stream_version: number | null;
+  last_position: string | null;
+  last_recorded_at: string | null;
+}
+
+interface ListenerState {
+  client: pg.Client;
+  /** Settles once LISTEN is in effect, the attempt failed or the listener was dropped; never rejects. */
+  ready: Promise<void>;
+  /** Settles `ready` when the listener is dropped (node-postgres never settles a connect() cut short by end()). */
+  cancel: () => void;
+  /** Set once `end()` was called. */
+  ended: Promise<void> | null;
+}
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+export class PostgresEventStore implements EventStore {
+  /** Creates the store and brings its schema up to date (idempotent; safe to run from several processes at once). */
+  static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(options);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  readonly schema: string;
+  private readonly connectionString: string;
+  private readonly pool: pg.Pool;
+  private readonly now: () => Date;
+  private readonly pollIntervalMs: number;
+  private readonly lockKey: number;
+  private readonly table: string;
+  private closed = false;
+  private closing: Promise<void> | null = null;
+
+  /** Bumped on every change a follower should look at (notification, local commit, listener restart, close). */
+  private generation = 0;
+  /** Wake-up callbacks of followers waiting for new events. */
+  private readonly waiters = new Set<() => void>();
+  private followers = 0;
+  private listener: ListenerState | null = null;
+  /** LISTEN connections being closed, awaited by `close()`. */
+  private readonly endingListeners = new Set<Promise<void>>();
+  private listenRetryAt = 0;
+
+  /** Prefer `PostgresEventStore.open`, which also creates the tables; the constructor does no I/O. */
+  constructor(options: PostgresEventStoreOptions) {
+    const { connectionString } = options;
+    if (typeof connectionString !== 'string' || connectionString.length === 0) {
+      throw new EventStoreError('STORE_UNAVAILABLE', 'PostgresEventStore needs a connectionString');
+    }
+    const schema = options.schema ?? DEFAULT_SCHEMA;
+    if (typeof schema !== 'string' || !SCHEMA_PATTERN.test(schema)) {
+      throw new RangeError(`invalid schema name ${JSON.stringify(schema)}: expected [a-z_][a-z0-9_]*, at most 63 characters`);
+    }
+    const poolSize = positiveOr(options.poolSize, DEFAULT_POOL_SIZE);
+    if (!Number.isSafeInteger(poolSize)) throw new RangeError(`poolSize must be an integer, got ${poolSize}`);
+
+    this.schema = schema;
+    this.connectionString = connectionString;
+    this.table = `${quoteIdent(schema)}.events`;
+    this.lockKey = hash32(schema);
+    this.now = options.now ?? (() => new Date());
+    this.pollIntervalMs = positiveOr(options.pollIntervalMs, DEFAULT_POLL_INTERVAL_MS);
+    this.pool = new Pool({ connectionString, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    // An idle pooled connection that dies (server restart) is discarded by the pool; the next query
+    // reports the outage. Without a listener, the pool's 'error' event would crash the process.
+    this.pool.on('error', () => {});
+  }
+
+  async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    assertStreamId(streamId);
+    validateAppend(events, options);
+
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      const result = await this.appendInTransaction(client, streamId, events, options);
+      if (!result.duplicate) this.wake();
+      return result;
+    } catch (error) {
+      if (isConnectionError(error)) broken = error as Error;
+      if (!broken) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError as Error;
+        });
+      }
+      throw await this.translateWriteError(error, streamId, options.expectedVersion, broken ? null : client);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async findCommand(commandId: string): Promise<AppendResult | null> {
+    this.assertOpen();
+    return this.run(() => this.commandResult(this.pool, commandId));
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    assertStreamId(streamId);
+    return this.run(async () => {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM ${this.table} WHERE stream_id = $1 ORDER BY version`,
+        [streamId],
+      );
+      return rows.map(toRecordedEvent);
+    });
+  }
+
+  async *readAll(options: ReadAllOptions): AsyncGenerator<RecordedEvent[], void, undefined> {
+    this.assertOpen();
+    let after = checkPosition(options.after, 'after');
+    const batchSize = checkBatchSize(options.batchSize);
+    const upTo = options.upTo === undefined ? Number.MAX_SAFE_INTEGER : checkPosition(options.upTo, 'upTo');
+    // Keyset pagination on the primary key: each batch is one short query, nothing held open between batches.
+    while (after < upTo) {
+      const batch = await this.readBatch(after, upTo, batchSize);
+      if (batch.length === 0) return;
+      after = batch[batch.length - 1]!.position;
+      yield batch;
+      if (batch.length < batchSize) return;
+    }
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    return this.run(async () => {
+      const { rows } = await this.pool.query<{ head: string }>(
+        `SELECT COALESCE(MAX(position), 0) AS head FROM ${this.table}`,
+      );
+      return Number(rows[0]!.head);
+    });
+  }
+
+  async *follow(options: {
+    after: number;
+    batchSize?: number;
+    signal: AbortSignal;
+  }): AsyncGenerator<RecordedEvent[], void, undefined> {
+    this.assertOpen();
+    const { signal } = options;
+    let after = checkPosition(options.after, 'after');
+    const batchSize = checkBatchSize(options.batchSize);
+    if (signal.aborted) return;
+
+    this.followers += 1;
+    try {
+      while (!signal.aborted && !this.closed) {
+        // LISTEN first, then read: a commit after this read is then either seen by the read or notified.
+        await untilAborted(this.listen(), signal);
+        if (signal.aborted || this.closed) return;
+        const seen = this.generation;
+        let batch: RecordedEvent[];
+        try {
+          batch = await this.readBatch(after, Number.MAX_SAFE_INTEGER, batchSize);
+        } catch (error) {
+          if (this.closed) return; // closed under our feet: end quietly, as on abort
+          throw error;
+        }
+        if (signal.aborted) return;
+        if (batch.length > 0) {
+          after = batch[batch.length - 1]!.position;
+          yield batch;
+          continue;
+        }
+        // Nothing new: sleep until a notification or local commit, the poll tick, abort or close.
+        // A wake-up that came while we were reading counts too (the generation moved).
+        await this.waitForChange(signal, seen);
+      }
+    } finally {
+      this.followers -= 1;
+      if (this.followers === 0) void this.stopListening();
+    }
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await this.run(() => this.pool.query('SELECT 1'));
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closed = true;
+    this.wake();
+    this.closing = (async () => {
+      await this.stopListening();
+      await Promise.all([...this.endingListeners]);
+      await this.pool.end().catch(() => {});
+    })();
+    return this.closing;
+  }
+
+  /** Drops the store's schema with everything in it (tests). Refuses `public`, which holds more than this store. */
+  async dropSchema(): Promise<void> {
+    this.assertOpen();
+    if (this.schema === DEFAULT_SCHEMA) throw new Error('PostgresEventStore.dropSchema refuses to drop the public schema');
+    await this.run(() => this.pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(this.schema)} CASCADE`));
+  }
+
+  // --- internals: writing ------------------------------------------------------------------------
+
+  private async appendInTransaction(
+    client: pg.PoolClient,
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    await client.query('BEGIN');
+    // Own statement, before any read: the following statements' snapshots include every append
+    // committed by earlier holders of the lock. The notification is only sent if we commit.
+    await client.query('SELECT pg_advisory_xact_lock($1, $2), pg_notify($3, $4)', [
+      LOCK_CLASS,
+      this.lockKey,
+      NOTIFY_CHANNEL,
+      this.schema,
+    ]);
+
+    // Idempotency before the version check: a retried command answers with its first result.
+    const previous = await this.commandResult(client, options.commandId);
+    if (previous) {
+      await client.query('ROLLBACK');
+      return previous;
+    }
+
+    const { rows } = await client.query<HeadRow>(
+      `SELECT (SELECT MAX(version) FROM ${this.table} WHERE stream_id = $1) AS stream_version,
+              last.position AS last_position, last.recorded_at AS last_recorded_at
+         FROM (SELECT 1) AS one
+         LEFT JOIN LATERAL (SELECT position, recorded_at FROM ${this.table} ORDER BY position DESC LIMIT 1) AS last ON true`,
+      [streamId],
+    );
+    const head = rows[0]!;
+    const actualVersion = head.stream_version ?? 0;
+    if (actualVersion !== options.expectedVersion) {
+      throw new WrongExpectedVersionError(streamId, options.expectedVersion, actualVersion);
+    }
+
+    let recordedAt = this.now().toISOString();
+    if (head.last_recorded_at !== null && head.last_recorded_at > recordedAt) recordedAt = head.last_recorded_at;
+
+    const firstPosition = Number(head.last_position ?? 0) + 1;
+    const n = events.length;
+    const positions = events.map((_, i) => firstPosition + i);
+    const versions = events.map((_, i) => actualVersion + 1 + i);
+    await client.query(
+      `INSERT INTO ${this.table}
+         (position, event_id, stream_id, version, type, schema_version, data, personal, metadata, command_id, recorded_at)
+       SELECT e.position, e.event_id, $3, e.version, e.type, e.schema_version, e.data, e.personal, e.metadata, $4, $5
+         FROM unnest($1::bigint[], $2::uuid[], $6::int[], $7::text[], $8::int[], $9::jsonb[], $10::jsonb[], $11::jsonb[])
+              AS e(position, event_id, version, type, schema_version, data, personal, metadata)`,
+      [
+        positions,
+        events.map((e) => e.eventId),
+        streamId,
+        options.commandId,
+        recordedAt,
+        versions,
+        events.map((e) => e.type),
+        events.map((e) => e.schemaVersion),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => (e.personal === null ? null : JSON.stringify(e.personal))),
+        events.map((e) => JSON.stringify(e.metadata)),
+      ],
+    );
+    await client.query('COMMIT');
+
+    return {
+      streamId,
+      version: versions[n - 1]!,
+      events: events.map((e, i) => ({ eventId: e.eventId, version: versions[i]!, position: positions[i]! })),
+      recordedAt,
+      duplicate: false,
+    };
+  }
+
+  private async commandResult(db: Queryable, commandId: string): Promise<AppendResult | null> {
+    const { rows } = await db.query<CommandRow>(
+      `SELECT event_id, stream_id, version, position, recorded_at FROM ${this.table}
+        WHERE command_id = $1 ORDER BY position`,
+      [commandId],
+    );
+    if (rows.length === 0) return null;
+    const first = rows[0]!;
+    const last = rows[rows.length - 1]!;
+    return {
+      streamId: first.stream_id,
+      version: last.version,
+      events: rows.map((row) => ({ eventId: row.event_id, version: row.version, position: Number(row.position) })),
+      recordedAt: first.recorded_at,
+      duplicate: true,
+    };
+  }
+
+  /** `client` (rolled back, still ours) serves the one follow-up query, so a pool of one cannot deadlock. */
+  private async translateWriteError(
+    error: unknown,
+    streamId: string,
+    expectedVersion: number,
+    client: pg.PoolClient | null,
+  ): Promise<unknown> {
+    if (error instanceof EventStoreError) return error;
+    const db = dbError(error);
+    if (db?.code === '23505') {
+      if (db.constraint === 'events_stream_version_unique') {
+        // Someone else wrote this stream version first (only possible for a writer that bypassed the lock).
+        let actualVersion = expectedVersion + 1;
+        try {
+          const { rows } = await (client ?? this.pool).query<{ v: number | null }>(
+            `SELECT MAX(version) AS v FROM ${this.table} WHERE stream_id = $1`,
+            [streamId],
+          );
+          actualVersion = rows[0]?.v ?? actualVersion;
+        } catch {
+          // keep the lower bound
+        }
+        return new WrongExpectedVersionError(streamId, expectedVersion, actualVersion);
+      }
+      if (db.constraint === 'events_event_id_unique') {
+        return new EventStoreError('INVALID_APPEND', 'an eventId of this append already exists in the log', { streamId });
+      }
+      return new EventStoreError('INVALID_APPEND', `append to ${streamId} violates a uniqueness constraint: ${db.message}`, {
+        streamId,
+      });
+    }
+    // Data exceptions: text PostgreSQL cannot store (NUL characters, lone surrogates in JSON, ...).
+    if (db?.code?.startsWith('22')) {
+      return new EventStoreError('INVALID_APPEND', `append to ${streamId} holds a value PostgreSQL cannot store: ${db.message}`, {
+        streamId,
+        sqlState: db.code,
+      });
+    }
+    return translateError(error, 'the PostgreSQL event store cannot write');
+  }
+
+  // --- internals: reading and following ----------------------------------------------------------
+
+  private async readBatch(after: number, upTo: number, batchSize: number): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return this.run(async () => {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM ${this.table} WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3`,
+        [after, upTo, batchSize],
+      );
+      return rows.map(toRecordedEvent);
+    });
+  }
+
+  /** Starts the shared LISTEN connection when needed; settles when it listens or failed (then followers poll). */
+  private listen(): Promise<void> {
+    if (this.listener) return this.listener.ready;
+    if (this.closed || Date.now() < this.listenRetryAt) return Promise.resolve();
+
+    const client = new Client({
+      connectionString: this.connectionString,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: `event-store-listen:${this.schema}`,
+    });
+    let cancel = (): void => {};
+    const cancelled = new Promise<void>((resolvePromise) => {
+      cancel = resolvePromise;
+    });
+    const state: ListenerState = { client, ready: cancelled, cancel, ended: null };
+    this.listener = state;
+    client.on('notification', (message) => {
+      if (message.channel === NOTIFY_CHANNEL && message.payload === this.schema) this.wake();
+    });
+    // A broken connection: drop it, let the followers poll and try again later.
+    client.on('error', () => void this.dropListener(state, true));
+    client.on('end', () => void this.dropListener(state, true));
+    const attempt = (async () => {
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+        // Commits between the followers' last read and LISTEN were not notified: make them read again.
+        if (this.listener === state) this.wake();
+      } catch {
+        void this.dropListener(state, true);
+      }
+    })();
+    state.ready = Promise.race([attempt, cancelled]);
+    return state.ready;
+  }
+
+  /** Forgets the listener (if still current) and ends its connection; the returned promise settles when it is closed. */
+  private dropListener(state: ListenerState, failed: boolean): Promise<void> {
+    if (this.listener === state) {
+      this.listener = null;
+      if (failed) {
+        this.listenRetryAt = Date.now() + LISTEN_RETRY_MS;
+        this.wake();
+      }
+    }
+    state.cancel();
+    if (!state.ended) {
+      const ended = state.client.end().catch(() => {});
+      state.ended = ended;
+      this.endingListeners.add(ended);
+      void ended.then(() => this.endingListeners.delete(ended));
+    }
+    return state.ended;
+  }
+
+  private async stopListening(): Promise<void> {
+    const state = this.listener;
+    if (!state) return;
+    await this.dropListener(state, false);
+  }
+
+  private waitForChange(signal: AbortSignal, seen: number): Promise<void> {
+    return new Promise<void>((resolvePromise) => {
+      if (signal.aborted || this.closed || this.generation !== seen) {
+        resolvePromise();
+        return;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const done = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        this.waiters.delete(done);
+        signal.removeEventListener('abort', done);
+        resolvePromise();
+      };
+      this.waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+      timer = setTimeout(done, this.pollIntervalMs);
+    });
+  }
+
+  private wake(): void {
+    this.generation += 1;
+    if (this.waiters.size === 0) return;
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  // --- internals: schema ---------------------------------------------------------------------------
+
+  private async migrate(): Promise<void> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    const schema = quoteIdent(this.schema);
+    try {
+      await client.query('BEGIN');
+      // The appends' lock: concurrent openers (and appends) wait while the schema changes.
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, this.lockKey]);
+      const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
+      if (exists.rowCount === 0) {
+        // Other components (the read models) may create the same schema at the same moment.
+        await client.query('SAVEPOINT create_schema');
+        try {
+          await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        } catch (error) {
+          if (!isAlreadyExists(error)) throw error;
+          await client.query('ROLLBACK TO SAVEPOINT create_schema');
+        }
+      }
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (
+           version     INTEGER     NOT NULL PRIMARY KEY,
+           description TEXT        NOT NULL,
+           applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+         )`,
+      );
+      const { rows } = await client.query<{ current: number }>(
+        `SELECT COALESCE(MAX(version), 0) AS current FROM ${schema}.schema_migrations`,
+      );
+      const current = rows[0]!.current;
+      if (current > MIGRATIONS.length) {
+        throw new EventStoreError(
+          'STORE_UNAVAILABLE',
+          `event store schema version ${current} is newer than this code supports (${MIGRATIONS.length})`,
+          { schemaVersion: current, supported: MIGRATIONS.length },
+        );
+      }
+      for (let v = current; v < MIGRATIONS.length; v++) {
+        const migration = MIGRATIONS[v]!;
+        await client.query(migration.sql.replaceAll('%s', schema));
+        await client.query(`INSERT INTO ${schema}.schema_migrations (version, description) VALUES ($1, $2)`, [
+          v + 1,
+          migration.description,
+        ]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      if (isConnectionError(error)) broken = error as Error;
+      if (!broken) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError as Error;
+        });
+      }
+      throw translateError(error, `cannot initialise the PostgreSQL event store in schema ${this.schema}`);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  // --- internals: plumbing -----------------------------------------------------------------------
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw translateError(error, 'cannot connect to the PostgreSQL event store');
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreError('STORE_UNAVAILABLE', 'the PostgreSQL event store is closed');
+  }
+
+  private async run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (this.closed) throw new EventStoreError('STORE_UNAVAILABLE', 'the PostgreSQL event store is closed');
+      throw translateError(error, 'the PostgreSQL event store cannot read');
+    }
+  }
+}
+
+// --- validation --------------------------------------------------------------------------------
+
+function assertStreamId(streamId: unknown): asserts streamId is string {
+  if (typeof streamId !== 'string' || streamId.length > MAX_STREAM_ID_LENGTH || !STREAM_ID_PATTERN.test(streamId)) {
+    throw new EventStoreError(
+      'INVALID_STREAM_ID',
+      `invalid stream id ${JSON.stringify(streamId)}: expected <category>-<id> (letters, digits, '-', '_', '.'; at most ${MAX_STREAM_ID_LENGTH} characters)`,
+      { streamId },
+    );
+  }
+}
+
+function invalidAppend(message: string, details: Record<string, unknown> = {}): EventStoreError {
+  return new EventStoreError('INVALID_APPEND', message, details);
+}
+
+function isPlainObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+/** The SQLite adapter's rules, plus: eventIds are canonical lower-case UUIDs (the column is UUID). */
+function validateAppend(events: NewEvent[], options: AppendOptions): void {
+  if (!isPlainObject(options as unknown)) throw invalidAppend('append options are required');
+  const { expectedVersion, commandId } = options;
+  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
+    throw invalidAppend(`expectedVersion must be a non-negative integer, got ${String(expectedVersion)}`, {
+      expectedVersion,
+    });
+  }
+  if (!isNonEmptyString(commandId)) throw invalidAppend('commandId must be a non-empty string');
+  if (!Array.isArray(events) || events.length === 0) throw invalidAppend('an append needs at least one event');
+
+  const seen = new Set<string>();
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as NewEvent | undefined;
+    if (!isPlainObject(event)) throw invalidAppend(`event #${i} is not an object`);
+    if (!isNonEmptyString(event.eventId)) throw invalidAppend(`event #${i} has no eventId`);
+    if (!EVENT_ID_PATTERN.test(event.eventId)) {
+      throw invalidAppend(`eventId ${JSON.stringify(event.eventId)} is not a lower-case UUID`, { eventId: event.eventId });
+    }
+    if (seen.has(event.eventId)) {
+      throw invalidAppend(`eventId ${event.eventId} appears twice in the batch`, { eventId: event.eventId });
+    }
+    seen.add(event.eventId);
+    if (!isNonEmptyString(event.type)) throw invalidAppend(`event ${event.eventId} has no type`);
+    if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1 || event.schemaVersion > 2 ** 31 - 1) {
+      throw invalidAppend(`event ${event.eventId} has an invalid schemaVersion ${String(event.schemaVersion)}`, {
+        eventId: event.eventId,
+        schemaVersion: event.schemaVersion,
+      });
+    }
+    if (!isPlainObject(event.data)) throw invalidAppend(`event ${event.eventId}: data must be a JSON object`);
+    if (event.personal !== null && !isPlainObject(event.personal)) {
+      throw invalidAppend(`event ${event.eventId}: personal must be a JSON object or null`);
+    }
+    const metadata = event.metadata as NewEventMetadata | undefined;
+    if (!isPlainObject(metadata)) throw invalidAppend(`event ${event.eventId} has no metadata`);
+    if (metadata.commandId !== commandId) {
+      throw invalidAppend(
+        `event ${event.eventId}: metadata.commandId ${String(metadata.commandId)} differs from the append's commandId ${commandId}`,
+        { eventId: event.eventId, commandId, metadataCommandId: metadata.commandId },
+      );
+    }
+  }
+}
+
+function positiveOr(value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`expected a positive number, got ${value}`);
+  return value;
+}
+
+function checkPosition(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer position, got ${String(value)}`);
+  }
+  return value;
+}
+
+function checkBatchSize(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_BATCH_SIZE;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`batchSize must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+// --- mapping & helpers -------------------------------------------------------------------------
+
+/** JSONB columns arrive parsed (node-postgres' default); BIGINT arrives as a string. */
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    streamId: row.stream_id,
+    version: row.version,
+    position: Number(row.position),
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    personal: row.personal,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function quoteIdent(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+/** FNV-1a, as a signed 32-bit integer (an advisory lock key). A collision only makes two schemas share a lock. */
+function hash32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(text, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash | 0;
+}
+
+/** Resolves when `promise` settles or `signal` aborts, whichever comes first; leaves no listener behind. */
+function untilAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolvePromise) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolvePromise();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    promise.then(done, done);
+  });
+}
+
+interface DbErrorShape {
+  code?: string;
+  constraint?: string;
+  message: string;
+}
+
+/** A server-reported error (pg's DatabaseError), recognised by shape. */
+function dbError(error: unknown): DbErrorShape | undefined {
+  const e = error as { code?: unknown; severity?: unknown } | null;
+  if (typeof e === 'object' && e !== null && typeof e.code === 'string' && typeof e.severity === 'string') {
+    return e as DbErrorShape;
+  }
+  return undefined;
+}
+
+/**
+ * Errors meaning "the database cannot be used now": socket errors (refused, reset, timed out, name
+ * resolution), node-postgres' own connection errors (terminated connection, connect timeout, ended
+ * pool, unusable client), and server errors of the classes connection exception (08), insufficient
+ * resources (53), operator intervention (57), system error (58), authorisation (28), unknown database
+ * (3D) and internal error (XX). Anything else (a bug, a bad query) is rethrown untouched.
+ */
+function isConnectionError(error: unknown): boolean {
+  if (error instanceof EventStoreError) return error.code === 'STORE_UNAVAILABLE';
+  const db = dbError(error);
+  if (db) return /^(08|53|57|58|28|3D|XX)/.test(db.code ?? '');
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, syscall, message } = error as { code?: unknown; syscall?: unknown; message?: unknown };
+  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, ETIMEDOUT, EAI_AGAIN...
+  if (typeof syscall === 'string') return true;
+  return (
+    typeof message === 'string' &&
+    /connection terminated|timeout exceeded when trying to connect|not queryable|after calling end on the pool|connection error|query read timeout/i.test(
+      message,
+    )
+  );
+}
+
+function translateError(error: unknown, message: string): unknown {
+  if (error instanceof EventStoreError) return error;
+  const db = dbError(error);
+  // A missing schema or table: the store was never opened here, or was dropped.
+  const missing = db?.code === '3F000' || db?.code === '42P01';
+  if (!missing && !isConnectionError(error)) return error;
+  const translated = new EventStoreError('STORE_UNAVAILABLE', `${message}: ${(error as Error)?.message ?? String(error)}`, {
+    sqlState: db?.code,
+    errorCode: db ? undefined : (error as { code?: unknown })?.code,
+  });
+  (translated as Error & { cause?: unknown }).cause = error;
+  return translated;
+}
+
+/** `CREATE SCHEMA IF NOT EXISTS` can still lose a race: unique violation or duplicate schema. */
+function isAlreadyExists(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === '42P06';
+}
