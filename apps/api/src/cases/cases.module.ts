@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { HealthIndicatorService } from '@nestjs/terminus';
@@ -36,8 +36,9 @@ class EventStoreLifecycle implements OnApplicationShutdown {
       }
     });
   }
-  async onApplicationShutdown(): Promise<void> {
+  async onApplicationShutdown(signal?: string): Promise<void> {
     await this.store.close();
+    new Logger('Shutdown').log(`event store closed${signal ? ` after ${signal}` : ''}`);
   }
 }
 
