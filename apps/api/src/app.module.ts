@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { CaseQueriesModule } from './case-queries/case-queries.module.js';
 import { CasesModule } from './cases/cases.module.js';
@@ -14,6 +15,7 @@ import { StatisticsModule } from './statistics/statistics.module.js';
     ProjectionsModule,
     StatisticsModule,
     CaseQueriesModule,
+    AuditModule,
   ],
 })
 export class AppModule {}

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { EventStoreKind, type Environment } from '#config';
 import { KurrentDbEventStore, PostgresEventStore, SqliteEventStore, type EventStore } from '#event-store';
-import { CaseHistoryProjection, FiguresProjection, openPostgresReadModels, openSqliteReadModels, Projector } from '#projections';
+import { AuditLogProjection, CaseHistoryProjection, FiguresProjection, openPostgresReadModels, openSqliteReadModels, Projector } from '#projections';
 
 /**
  * The one place that turns settings into stores, so that the API, the projector and the CLI run
@@ -31,5 +31,5 @@ export function openReadModels(env: Environment): Promise<DataSource> {
 }
 
 export function createProjector(env: Environment, store: EventStore, readModels: DataSource, options: { batchSize?: number; now?: () => Date } = {}): Projector {
-  return new Projector(store, readModels, [new CaseHistoryProjection(store, { timeZone: env.TIME_ZONE }), new FiguresProjection()], options);
+  return new Projector(store, readModels, [new CaseHistoryProjection(store, { timeZone: env.TIME_ZONE }), new FiguresProjection(), new AuditLogProjection()], options);
 }

@@ -10,3 +10,6 @@ export * from './figures/figures.projection.js';
 export * from './figures/figures.queries.js';
 export * from './queries/case.queries.js';
 export * from './leader-lease.js';
+export * from './queries/diff.queries.js';
+export * from './audit/audit-log.projection.js';
+export * from './audit/audit.queries.js';

@@ -21,7 +21,15 @@ export class ReadTime {
     return value === undefined ? this.clock.now().toISOString() : new Date(value).toISOString();
   }
 
-  query(q: { asOf?: string; knownAt?: string; verification?: 'all' | 'confirmed' }, defaultScope: 'all' | 'confirmed' = 'confirmed'): TimeQuery {
-    return { asOf: q.asOf ?? this.today(), knownAt: this.knownAt(q.knownAt), scope: q.verification ?? defaultScope };
+  query(
+    q: { asOf?: string; knownAt?: string; verification?: 'all' | 'confirmed'; atPosition?: number },
+    defaultScope: 'all' | 'confirmed' = 'confirmed',
+  ): TimeQuery {
+    return {
+      asOf: q.asOf ?? this.today(),
+      knownAt: this.knownAt(q.knownAt),
+      scope: q.verification ?? defaultScope,
+      ...(q.atPosition !== undefined ? { atPosition: q.atPosition } : {}),
+    };
   }
 }

@@ -18,7 +18,7 @@ export interface Flows {
 }
 
 /** What happened between two days (both included), as known at an instant. */
-export async function flowsBetween(ds: DataSource, from: IsoDay, to: IsoDay, q: Pick<TimeQuery, 'knownAt' | 'scope'>): Promise<Flows> {
+export async function flowsBetween(ds: DataSource, from: IsoDay, to: IsoDay, q: Pick<TimeQuery, 'knownAt' | 'scope' | 'atPosition'>): Promise<Flows> {
   const rows: { kind: string; legalBasis: string | null; conditional: number; n: number | string }[] = await knownAt(
     ds
       .createQueryBuilder(FlowFactEntity, 'f')

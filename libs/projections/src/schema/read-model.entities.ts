@@ -205,7 +205,60 @@ export const PublishedFigureEntity = new EntitySchema<PublishedFigureRow>({
   },
 });
 
+export interface AuditLogRow {
+  position: number;
+  eventId: string;
+  streamId: string;
+  caseId: string | null;
+  type: string;
+  actor: string;
+  recordedAt: string;
+  occurredOn: string;
+  correlationId: string;
+  commandId: string;
+}
+export const AuditLogEntity = new EntitySchema<AuditLogRow>({
+  name: 'AuditLog',
+  tableName: 'audit_log',
+  columns: {
+    position: { type: 'bigint', primary: true, transformer: positionTransformer },
+    eventId: { name: 'event_id', type: 'varchar', length: 36 },
+    streamId: { name: 'stream_id', type: 'varchar', length: 200 },
+    caseId: { name: 'case_id', type: 'varchar', length: 36, nullable: true },
+    type: { type: 'varchar', length: 64 },
+    actor: { type: 'varchar', length: 200 },
+    recordedAt: { name: 'recorded_at', type: 'varchar', length: 30 },
+    occurredOn: { name: 'occurred_on', type: 'varchar', length: 40 },
+    correlationId: { name: 'correlation_id', type: 'varchar', length: 200 },
+    commandId: { name: 'command_id', type: 'varchar', length: 200 },
+  },
+});
+
+/** Who read which case's personal data, and when. Append-only; a rebuild never touches it. */
+export interface AccessLogRow {
+  id?: number;
+  readAt: string;
+  actor: string;
+  caseId: string;
+  route: string;
+  correlationId: string;
+}
+export const AccessLogEntity = new EntitySchema<AccessLogRow>({
+  name: 'AccessLog',
+  tableName: 'access_log',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    readAt: { name: 'read_at', type: 'varchar', length: 30 },
+    actor: { type: 'varchar', length: 200 },
+    caseId: { name: 'case_id', type: 'varchar', length: 36 },
+    route: { type: 'varchar', length: 200 },
+    correlationId: { name: 'correlation_id', type: 'varchar', length: 200 },
+  },
+});
+
 export const READ_MODEL_ENTITIES = [
+  AuditLogEntity,
+  AccessLogEntity,
   ProjectionCheckpointEntity,
   CaseProfileEntity,
   CaseNationalityEntity,

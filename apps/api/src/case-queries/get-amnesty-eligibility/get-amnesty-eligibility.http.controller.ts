@@ -3,8 +3,10 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GetAmnestyEligibilityRequestDto } from './get-amnesty-eligibility.request.dto.js';
 import { GetAmnestyEligibilityQuery, type AmnestyEligibilityResponse } from './get-amnesty-eligibility.query.js';
+import { RecordsPersonalDataAccess } from '../../audit/personal-data-access.js';
 
 @ApiTags('case lists')
+@RecordsPersonalDataAccess()
 @Controller('amnesty-eligibility')
 export class GetAmnestyEligibilityHttpController {
   constructor(private readonly queryBus: QueryBus) {}

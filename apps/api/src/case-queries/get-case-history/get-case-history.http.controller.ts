@@ -4,8 +4,10 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CaseIdPipe } from '../../cases/uuid-param.pipe.js';
 import { GetCaseHistoryRequestDto } from './get-case-history.request.dto.js';
 import { GetCaseHistoryQuery, type CaseHistoryResponse } from './get-case-history.query.js';
+import { RecordsPersonalDataAccess } from '../../audit/personal-data-access.js';
 
 @ApiTags('cases')
+@RecordsPersonalDataAccess()
 @Controller('cases/:id/history')
 export class GetCaseHistoryHttpController {
   constructor(private readonly queryBus: QueryBus) {}

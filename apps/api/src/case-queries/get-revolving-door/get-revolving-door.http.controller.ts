@@ -3,8 +3,10 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GetRevolvingDoorRequestDto } from './get-revolving-door.request.dto.js';
 import { GetRevolvingDoorQuery, type RevolvingDoorResponse } from './get-revolving-door.query.js';
+import { RecordsPersonalDataAccess } from '../../audit/personal-data-access.js';
 
 @ApiTags('case lists')
+@RecordsPersonalDataAccess()
 @Controller('revolving-door')
 export class GetRevolvingDoorHttpController {
   constructor(private readonly queryBus: QueryBus) {}

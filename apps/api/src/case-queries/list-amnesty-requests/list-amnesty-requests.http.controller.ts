@@ -3,8 +3,10 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListAmnestyRequestsRequestDto } from './list-amnesty-requests.request.dto.js';
 import { ListAmnestyRequestsQuery, type AmnestyRequestsResponse } from './list-amnesty-requests.query.js';
+import { RecordsPersonalDataAccess } from '../../audit/personal-data-access.js';
 
 @ApiTags('case lists')
+@RecordsPersonalDataAccess()
 @Controller('amnesty-requests')
 export class ListAmnestyRequestsHttpController {
   constructor(private readonly queryBus: QueryBus) {}

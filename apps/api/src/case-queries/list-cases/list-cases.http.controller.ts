@@ -3,8 +3,10 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListCasesRequestDto } from './list-cases.request.dto.js';
 import { ListCasesQuery, type CaseListResponse } from './list-cases.query.js';
+import { RecordsPersonalDataAccess } from '../../audit/personal-data-access.js';
 
 @ApiTags('case lists')
+@RecordsPersonalDataAccess()
 @Controller('cases')
 export class ListCasesHttpController {
   constructor(private readonly queryBus: QueryBus) {}

@@ -3,8 +3,10 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListPresentationsDueRequestDto } from './list-presentations-due.request.dto.js';
 import { ListPresentationsDueQuery, type PresentationsDueResponse } from './list-presentations-due.query.js';
+import { RecordsPersonalDataAccess } from '../../audit/personal-data-access.js';
 
 @ApiTags('case lists')
+@RecordsPersonalDataAccess()
 @Controller('presentations')
 export class ListPresentationsDueHttpController {
   constructor(private readonly queryBus: QueryBus) {}

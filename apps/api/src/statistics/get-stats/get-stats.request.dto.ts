@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsOptional } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, Min } from 'class-validator';
 import { GROUP_BY, type GroupBy } from '#projections';
 import { AsOfQueryDto } from '../../projections/query-params.js';
 
@@ -11,4 +11,11 @@ export class GetStatsRequestDto extends AsOfQueryDto {
   @ArrayMaxSize(3)
   @IsIn(GROUP_BY, { each: true, message: `each value in groupBy must be one of: ${GROUP_BY.join(', ')}` })
   groupBy?: GroupBy[];
+
+  @ApiPropertyOptional({ description: 'Answer as the system did when the log ended at this position (instead of knownAt)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  atPosition?: number;
 }

@@ -6,8 +6,10 @@ import { GetCaseEventsQuery, type CaseEventsResponse } from '../get-case-events/
 import type { CaseResponse } from './case.response.js';
 import { AsOfKnownAtQueryDto } from './get-case.request.dto.js';
 import { GetCaseQuery } from './get-case.query.js';
+import { RecordsPersonalDataAccess } from '../../../audit/personal-data-access.js';
 
 @ApiTags('cases')
+@RecordsPersonalDataAccess()
 @Controller('cases/:id')
 export class GetCaseHttpController {
   constructor(private readonly queryBus: QueryBus) {}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CasesModule } from '../cases/cases.module.js';
+import { AuditHttpController } from './audit.http.controller.js';
+import { GetAccessLogHandler } from './get-access-log/get-access-log.handler.js';
+import { GetAuditLogHandler } from './get-audit-log/get-audit-log.handler.js';
+import { PersonalDataAccessInterceptor } from './personal-data-access.js';
+
+@Module({
+  imports: [CqrsModule, CasesModule],
+  controllers: [AuditHttpController],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: PersonalDataAccessInterceptor }, GetAuditLogHandler, GetAccessLogHandler],
+})
+export class AuditModule {}

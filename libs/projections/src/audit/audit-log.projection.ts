@@ -1,0 +1,29 @@
+import type { EntityManager } from 'typeorm';
+import { caseIdOf } from '#application';
+import type { RecordedEvent } from '#event-store';
+import type { Projection } from '../projection.js';
+import { AuditLogEntity, type AuditLogRow } from '../schema/read-model.entities.js';
+
+/** Who recorded what and when, searchable by actor, case and time without scanning the log. */
+export class AuditLogProjection implements Projection {
+  readonly name = 'audit-log';
+  readonly tables = ['audit_log'];
+
+  reset(): void {}
+
+  async apply(batch: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const rows: AuditLogRow[] = batch.map((e) => ({
+      position: e.position,
+      eventId: e.eventId,
+      streamId: e.streamId,
+      caseId: caseIdOf(e.streamId),
+      type: e.type,
+      actor: e.metadata.actor,
+      recordedAt: e.recordedAt,
+      occurredOn: e.metadata.occurredOn,
+      correlationId: e.metadata.correlationId,
+      commandId: e.metadata.commandId,
+    }));
+    for (let i = 0; i < rows.length; i += 200) await tx.insert(AuditLogEntity, rows.slice(i, i + 200));
+  }
+}
