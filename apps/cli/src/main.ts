@@ -5,6 +5,7 @@ import { countByStatus, deprivedOfLiberty } from '#projections';
 import { openRuntime } from './runtime.js';
 import { exportCommand } from './export/export-command.js';
 import { importCommand } from './import/import-command.js';
+import { verifyBundleCommand, verifyCommand } from './audit/verify-commands.js';
 
 /**
  * The operator's CLI: `npm run cli -- <command>`.
@@ -12,6 +13,8 @@ import { importCommand } from './import/import-command.js';
  *                                   bulk-load a list of prisoners (all rows checked first)
  *   export --as-of D [--known-at T] [--verification all|confirmed] --format csv|json [--out file]
  *                                   the cases and their status then
+ *   verify [--from N] [--to N]      walk the hash chain of the configured store
+ *   verify-bundle <file>            check an exported audit bundle offline (no database needed)
  *   migrate                         create or upgrade the event store and read-model schemas
  *   rebuild                         empty the read models and replay the log from position zero
  *   catch-up [--batch-size N] [--throttle-ms N]
@@ -23,6 +26,8 @@ const USAGE = [
   'usage: cli <command>',
   '  import <file.csv> [--skip-invalid]',
   '  export --as-of YYYY-MM-DD [--known-at ISO] [--verification all|confirmed] --format csv|json [--out file]',
+  '  verify [--from N] [--to N]',
+  '  verify-bundle <file>',
   '  migrate',
   '  rebuild',
   '  catch-up [--batch-size N] [--throttle-ms N]',
@@ -30,6 +35,8 @@ const USAGE = [
 ].join('\n');
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'verify-bundle') return verifyBundleCommand(argv.slice(1));
+  if (argv[0] === 'verify') return verifyCommand(argv.slice(1));
   if (argv[0] === 'import') return importCommand(argv.slice(1));
   if (argv[0] === 'export') return exportCommand(argv.slice(1));
   const { positionals, values } = parseArgs({

@@ -14,7 +14,7 @@ const RECORDS_ACCESS = 'records-personal-data-access';
 /** Marks a route whose answer carries personal data: each case in it is written to the access log. */
 export const RecordsPersonalDataAccess = (): MethodDecorator & ClassDecorator => SetMetadata(RECORDS_ACCESS, true);
 
-/** Every `caseId` in an answer: the answer itself, its `items`/`due`/`missed`/… arrays, one level deep. */
+/** Every case in an answer: `caseId`s (or `case-…` streams) of the answer and of its arrays' items. */
 export function caseIdsIn(body: unknown): string[] {
   const ids = new Set<string>();
   const visit = (value: unknown, depth: number) => {
@@ -25,6 +25,9 @@ export function caseIdsIn(body: unknown): string[] {
     }
     const id = (value as { caseId?: unknown }).caseId;
     if (typeof id === 'string') ids.add(id);
+    // Exported events name their stream, `case-<id>`.
+    const stream = (value as { streamId?: unknown }).streamId;
+    if (typeof stream === 'string' && stream.startsWith('case-')) ids.add(stream.slice('case-'.length));
     for (const v of Object.values(value)) if (Array.isArray(v)) visit(v, depth + 1);
   };
   visit(body, 0);

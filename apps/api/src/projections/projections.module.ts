@@ -11,6 +11,7 @@ import { Environment, ProjectionsMode } from '../config/environment.js';
 import { HealthIndicators } from '../health/health-indicators.js';
 import { READ_MODELS } from './projections.tokens.js';
 import { ReadTime } from './read-time.js';
+import { LogPosition } from './log-position.js';
 
 /**
  * Runs the projector in-process (the embedded default; with PROJECTIONS=external a projector
@@ -64,7 +65,8 @@ class ProjectorLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     },
     ProjectorLifecycle,
     ReadTime,
+    LogPosition,
   ],
-  exports: [READ_MODELS, Projector, ReadTime],
+  exports: [READ_MODELS, Projector, ReadTime, LogPosition],
 })
 export class ProjectionsModule {}

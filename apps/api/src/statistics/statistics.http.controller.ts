@@ -3,6 +3,8 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext as Context } from '#application';
 import { CommandContext } from '../http/command-context.js';
+import { GetDiffQuery } from './get-diff/get-diff.query.js';
+import { GetDiffRequestDto } from './get-diff/get-diff.request.dto.js';
 import { GetFlowsQuery } from './get-flows/get-flows.query.js';
 import { GetFlowsRequestDto } from './get-flows/get-flows.request.dto.js';
 import { GetSeriesQuery } from './get-series/get-series.query.js';
@@ -29,6 +31,12 @@ export class StatisticsHttpController {
   @ApiOperation({ summary: 'People by status on a day, as known at an instant, with the breakdowns balances publish' })
   stats(@QueryParams() q: GetStatsRequestDto) {
     return this.queryBus.execute(new GetStatsQuery(q));
+  }
+
+  @Get('stats/diff')
+  @ApiOperation({ summary: 'The events that changed the counts for a day between two publications (log positions)' })
+  diff(@QueryParams() q: GetDiffRequestDto) {
+    return this.queryBus.execute(new GetDiffQuery(q));
   }
 
   @Get('stats/flows')

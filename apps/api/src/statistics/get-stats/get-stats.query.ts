@@ -6,8 +6,10 @@ export interface StatsResponse {
   asOf: string;
   knownAt: string;
   verification: 'all' | 'confirmed';
-  /** The log position the read models reflected when this was computed. */
+  /** The log position this answer is computed from (`atPosition`, or what the read models reflected), ... */
   position: number;
+  /** ...and the chain hash at that position: together they let anyone re-derive and check this answer later. */
+  headHash: string;
   counts: StatusCounts;
   deprivedOfLiberty: number;
   breakdowns: Breakdowns;
