@@ -41,6 +41,27 @@ export interface RecordedEvent extends NewEvent {
   position: number;
   /** Transaction time (ISO 8601 UTC, millisecond precision), set by the store; non-decreasing along `position`. */
   recordedAt: string;
+  /**
+   * Hash chain over the global log (see `audit/canonical.ts`): `hash` of the event before this one in
+   * position order, or `GENESIS_HASH` (64 zeros) for the first event. 64 lower-case hex digits.
+   */
+  previousHash: string;
+  /** `chainHash(previousHash, this event as stored)`: SHA-256, 64 lower-case hex digits. */
+  hash: string;
+}
+
+/** The last link of the hash chain: `{ position: 0, hash: GENESIS_HASH }` for an empty log. */
+export interface ChainHead {
+  position: number;
+  hash: string;
+}
+
+export type EventStoreKind = 'sqlite' | 'postgres' | 'kurrentdb';
+
+/** Which store this is: `storeId` is a random UUID made once, when the store's schema was created, and kept. */
+export interface StoreIdentity {
+  storeId: string;
+  kind: EventStoreKind;
 }
 
 /**
@@ -83,6 +104,14 @@ export interface EventStore {
   readAll(options: ReadAllOptions): AsyncIterable<RecordedEvent[]>;
   /** Position of the last committed event (0 when empty). */
   headPosition(): Promise<number>;
+  /**
+   * Position and hash of the last committed event (`{ position: 0, hash: GENESIS_HASH }` when empty).
+   * Record it somewhere else from time to time: only an external copy of the head catches a
+   * tamperer who rewrote the whole tail of the log, hashes included.
+   */
+  headHash(): Promise<ChainHead>;
+  /** The store's identity (optional in the port; every adapter here implements it). */
+  identity?(): Promise<StoreIdentity>;
   /**
    * Follows the global log from a checkpoint: yields batches already stored after `after`, then waits
    * for new ones. Ends when `signal` aborts.

@@ -10,8 +10,8 @@ import type { Json, RecordedEvent } from '../event-store.port.js';
  *   { position, eventId, streamId, version, type, schemaVersion, data, personal, metadata, recordedAt }
  * where every object's keys are sorted by UTF-16 code units (as JSON Canonicalization, RFC 8785,
  * sorts them), there is no whitespace, strings are escaped as ECMAScript's JSON.stringify escapes
- * them, and numbers are written as ECMAScript writes them (RFC 8785, section 3.2.2.3): integers up
- * to 10^21 in plain decimal, other values in the shortest form that reads back as the same IEEE 754
+ * them, and numbers are written as ECMAScript writes them (RFC 8785, section 3.2.2.3): integers below
+ * 10^21 in plain decimal, other values in the shortest form that reads back as the same IEEE 754
  * double (`1.5`, `0.1`, `1e+21`, `-2.5e-7`), `-0` as `0`. NaN and infinities have no JSON form and are
  * refused. That is exactly the JSON Canonicalization Scheme, so anyone can re-implement it (the
  * RFC lists implementations in several languages).
@@ -29,20 +29,36 @@ export type HashedFields = Pick<
 
 export function canonicalJson(value: Json | undefined): string {
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RangeError(`${value} has no JSON form, hence no canonical one`);
-    // ECMAScript's Number::toString, as RFC 8785 prescribes (JSON.stringify writes -0 as 0).
-    return JSON.stringify(value);
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new RangeError(`${value} has no JSON form, hence no canonical one`);
+      // ECMAScript's Number::toString, as RFC 8785 prescribes (JSON.stringify writes -0 as 0).
+      return JSON.stringify(value);
   }
-  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
-  const keys = Object.keys(value)
-    .filter((k) => value[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+  // Plain loops, no intermediate arrays: this runs once per appended event.
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return out + ']';
+  }
+  const keys = Object.keys(value).sort();
+  let out = '{';
+  for (const key of keys) {
+    const member = value[key];
+    if (member === undefined) continue;
+    out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(member);
+  }
+  return out + '}';
 }
 
 export function canonicalBytes(event: HashedFields): Buffer {
+  return Buffer.from(canonicalText(event), 'utf8');
+}
+
+function canonicalText(event: HashedFields): string {
   const fields: { [k: string]: Json } = {
     position: event.position,
     eventId: event.eventId,
@@ -55,10 +71,10 @@ export function canonicalBytes(event: HashedFields): Buffer {
     metadata: event.metadata as unknown as Json,
     recordedAt: event.recordedAt,
   };
-  return Buffer.from(canonicalJson(fields), 'utf8');
+  return canonicalJson(fields);
 }
 
 export function chainHash(previousHash: string, event: HashedFields): string {
   if (!/^[0-9a-f]{64}$/.test(previousHash)) throw new RangeError('previousHash must be 64 lower-case hex digits');
-  return createHash('sha256').update(Buffer.from(previousHash, 'hex')).update(canonicalBytes(event)).digest('hex');
+  return createHash('sha256').update(Buffer.from(previousHash, 'hex')).update(canonicalText(event), 'utf8').digest('hex');
 }

@@ -31,7 +31,31 @@
  * - with the empty prefix the command index streams are `$cmd-...`, KurrentDB system streams,
  *   so the connection needs a user allowed to write system streams (an admin by default; reading
  *   `$all` needs one anyway).
+ *
+ * Hash chain (the layout is in `kurrentdb-mapping.ts`). KurrentDB assigns positions at commit and the
+ * hash covers the position, so the adapter cannot store each event's hash; it stores, in the first
+ * event of every append, the hash of the event before the append (and each event's index in its
+ * append), and computes every `previousHash`/`hash` on read. Inside the per-process serialised
+ * append step it appends, reads the events back (their positions) and keeps the hash of the last
+ * one for the next append; the first append of a process seeds it from the log. Limits, as with
+ * `recordedAt`:
+ * - the chain holds only with ONE writer process per prefix: a second process appending at the same
+ *   time links its append to the event it last knew, so a verifier reports a
+ *   `previous-hash-mismatch` at the first interleaved append (a break that is not tampering);
+ * - an append whose events were committed but could not be read back leaves the head unknown: the
+ *   next append seeds it again from the log;
+ * - hashes are computed on read, so each event verifies on its own (`verifyEvent`) by construction;
+ *   what is checked is the link between appends: a changed or removed event shows at the first
+ *   event of the following append (KurrentDB events are immutable: changing one means deleting or
+ *   truncating streams and writing again). Reading an event in the middle of an append (readAll or
+ *   follow starting there) costs one extra stream read for the append's earlier events.
+ * - positions are sparse: verify with `verifyChain(..., { densePositions: false })`.
+ *
+ * Identity: `identity()` reads the first event of `<prefix>$store-identity`, and writes it (expected
+ * state NO_STREAM, so racing processes agree on the first one) when the stream does not exist yet:
+ * the identity is made by the first call, not when the database was created.
  */
+import { randomUUID } from 'node:crypto';
 import {
   BACKWARDS,
   END,
@@ -54,15 +78,19 @@ import { EventStoreError, WrongExpectedVersionError } from '../event-store.port.
 import type {
   AppendOptions,
   AppendResult,
+  ChainHead,
   EventStore,
   NewEvent,
   ReadAllOptions,
   RecordedEvent,
+  StoreIdentity,
 } from '../event-store.port.js';
+import { GENESIS_HASH } from '../audit/canonical.js';
 import {
   actualVersionFromClientError,
   afterToReadPosition,
   assertStreamId,
+  chainLinkFor,
   checkBatchSize,
   checkPosition,
   checkStreamPrefix,
@@ -71,6 +99,7 @@ import {
   commandStreamName,
   decodeCommandRecord,
   decodeEvent,
+  decodeStoreIdentity,
   encodeCommandRecord,
   encodeEvent,
   expectedVersionToStreamState,
@@ -78,16 +107,31 @@ import {
   isClientError,
   isSystemEventType,
   KURRENT_ERROR,
+  linkEvent,
   nextRecordedAt,
   ourStreamsRegex,
   positionToNumber,
   revisionToVersion,
+  STORE_IDENTITY_TYPE,
+  storeIdentityStreamName,
   toKurrentStreamName,
   translateClientError,
   validateAppend,
   versionToRevision,
 } from './kurrentdb-mapping.js';
-import type { KurrentStoredEvent } from './kurrentdb-mapping.js';
+import type { DecodedEvent, KurrentStoredEvent } from './kurrentdb-mapping.js';
+
+/** The last event linked so far in a forward read: an event in the middle of an append continues from it. */
+interface ChainCursor {
+  streamId: string;
+  version: number;
+  hash: string;
+}
+
+/** Carried through a forward read (and from `follow`'s catch-up into its subscription). */
+interface ChainState {
+  cursor: ChainCursor | null;
+}
 
 export interface KurrentDbEventStoreOptions {
   /** e.g. `kurrentdb://admin:changeit@localhost:2113?tls=false`. */
@@ -119,7 +163,11 @@ export class KurrentDbEventStore implements EventStore {
   private closed = false;
   /** Highest recordedAt this process wrote (null until seeded from the log by the first append). */
   private lastRecordedAt: string | null = null;
-  private recordedAtSeeded = false;
+  /** Hash of the last event of the log, as this process knows it (the next append links to it). */
+  private chainHead: string = GENESIS_HASH;
+  /** Whether `lastRecordedAt` and `chainHead` are known; false until the first append seeds them from the log. */
+  private headSeeded = false;
+  private storeId: string | null = null;
   /** Serialises the append step, so that in one process commit order = recordedAt order. */
   private writeQueue: Promise<unknown> = Promise.resolve();
   /** Appends in flight by commandId: a concurrent retry in this process waits for the first. */
@@ -215,12 +263,26 @@ export class KurrentDbEventStore implements EventStore {
     const after = checkPosition(options.after, 'after');
     const batchSize = checkBatchSize(options.batchSize);
     const upTo = options.upTo === undefined ? Number.MAX_SAFE_INTEGER : checkPosition(options.upTo, 'upTo');
-    yield* this.readAllFrom(after, upTo, batchSize);
+    yield* this.readAllFrom(after, upTo, batchSize, { cursor: null });
   }
 
   async headPosition(): Promise<number> {
     this.assertOpen();
-    return (await this.lastEvent())?.position ?? 0;
+    return (await this.lastEvent())?.event.position ?? 0;
+  }
+
+  /** The last event's position and hash (its hash is computed, see the header). */
+  async headHash(): Promise<ChainHead> {
+    this.assertOpen();
+    const last = await this.lastLinkedEvent();
+    return last === null ? { position: 0, hash: GENESIS_HASH } : { position: last.position, hash: last.hash };
+  }
+
+  /** The first event of `<prefix>$store-identity`, written by the first call when missing. */
+  async identity(): Promise<StoreIdentity> {
+    this.assertOpen();
+    this.storeId ??= await this.readOrCreateIdentity();
+    return { storeId: this.storeId, kind: 'kurrentdb' };
   }
 
   /**
@@ -241,8 +303,9 @@ export class KurrentDbEventStore implements EventStore {
     const batchSize = checkBatchSize(options.batchSize);
     if (signal.aborted) return;
 
+    const chain: ChainState = { cursor: null };
     try {
-      for await (const batch of this.readAllFrom(after, Number.MAX_SAFE_INTEGER, batchSize)) {
+      for await (const batch of this.readAllFrom(after, Number.MAX_SAFE_INTEGER, batchSize, chain)) {
         if (signal.aborted || this.closed) return;
         after = batch[batch.length - 1]!.position;
         yield batch;
@@ -298,11 +361,12 @@ export class KurrentDbEventStore implements EventStore {
         }
         const raw = queue.splice(0, batchSize);
         if (subscription.isPaused() && queue.length < highWater) subscription.resume();
-        const batch: RecordedEvent[] = [];
+        const decoded: DecodedEvent[] = [];
         for (const resolved of raw) {
           const event = this.ourEvent(resolved.event);
-          if (event !== null && event.position > after) batch.push(event);
+          if (event !== null && event.event.position > after) decoded.push(event);
         }
+        const batch = await this.link(decoded, chain);
         if (batch.length > 0) {
           after = batch[batch.length - 1]!.position;
           yield batch;
@@ -347,20 +411,33 @@ export class KurrentDbEventStore implements EventStore {
 
     const streamName = toKurrentStreamName(this.prefix, streamId);
     let sentRecordedAt: string;
-    let lastRevision: bigint;
+    let stored: RecordedEvent[];
     try {
-      ({ sentRecordedAt, lastRevision } = await this.serialised(async () => {
-        if (!this.recordedAtSeeded) {
-          this.lastRecordedAt = (await this.lastEvent())?.recordedAt ?? null;
-          this.recordedAtSeeded = true;
+      ({ sentRecordedAt, stored } = await this.serialised(async () => {
+        if (!this.headSeeded) {
+          const last = await this.lastLinkedEvent();
+          this.lastRecordedAt = last?.recordedAt ?? null;
+          this.chainHead = last?.hash ?? GENESIS_HASH;
+          this.headSeeded = true;
         }
         const recordedAt = nextRecordedAt(this.now(), this.lastRecordedAt);
-        const result = await this.client.appendToStream(
-          streamName,
-          events.map((event) => jsonEvent(encodeEvent(event, recordedAt))),
-          { streamState: expectedVersionToStreamState(expectedVersion) },
-        );
+        const previousHash = this.chainHead;
+        // Until the append is known to have failed or been read back, the head is unknown (an append
+        // cut short by a lost connection may still have been committed): the next one seeds it again.
+        this.headSeeded = false;
+        let result: Awaited<ReturnType<KurrentDBClient['appendToStream']>>;
+        try {
+          result = await this.client.appendToStream(
+            streamName,
+            events.map((event, index) => jsonEvent(encodeEvent(event, recordedAt, chainLinkFor(index, previousHash)))),
+            { streamState: expectedVersionToStreamState(expectedVersion) },
+          );
+        } catch (error) {
+          if (isClientError(error, KURRENT_ERROR.wrongExpectedVersion)) this.headSeeded = true; // nothing written
+          throw error;
+        }
         if (!result.success) {
+          this.headSeeded = true;
           // Only without throwOnAppendFailure (not set here); nextExpectedRevision is -1 for no stream.
           throw new WrongExpectedVersionError(
             streamId,
@@ -369,7 +446,23 @@ export class KurrentDbEventStore implements EventStore {
           );
         }
         this.lastRecordedAt = recordedAt;
-        return { sentRecordedAt: recordedAt, lastRevision: result.nextExpectedRevision };
+        // Committed. Read the events back, still in the serialised step: their positions give their
+        // hashes, and the last one is what the next append links to.
+        const lastRevision = result.nextExpectedRevision;
+        const stored = await this.afterCommit(streamId, commandId, 'read back the appended events', () =>
+          this.readStreamEvents(streamName, versionToRevision(revisionToVersion(lastRevision) - events.length + 1), events.length),
+        );
+        if (stored.length !== events.length || stored.some((e, i) => e.eventId !== events[i]!.eventId)) {
+          throw new EventStoreError(
+            'STORE_UNAVAILABLE',
+            `KurrentDB accepted the append to ${streamId} at revision ${lastRevision}, but reading it back does not show the appended events`,
+            { streamId, commandId },
+          );
+        }
+        // A deduplicated retry (see below) wrote nothing: the head stays where it was.
+        if (stored[0]!.recordedAt === recordedAt) this.chainHead = stored[stored.length - 1]!.hash;
+        this.headSeeded = true;
+        return { sentRecordedAt: recordedAt, stored };
       }));
     } catch (error) {
       if (error instanceof EventStoreError && !(error instanceof WrongExpectedVersionError)) throw error;
@@ -384,18 +477,8 @@ export class KurrentDbEventStore implements EventStore {
       throw translateClientError(error, { operation: 'append', streamId, expectedVersion });
     }
 
-    // The events are committed. Read them back for their positions (the append response only has
-    // the last one's), then write the command index entry.
-    const stored = await this.afterCommit(streamId, commandId, 'read back the appended events', () =>
-      this.readStreamEvents(streamName, versionToRevision(revisionToVersion(lastRevision) - events.length + 1), events.length),
-    );
-    if (stored.length !== events.length || stored.some((e, i) => e.eventId !== events[i]!.eventId)) {
-      throw new EventStoreError(
-        'STORE_UNAVAILABLE',
-        `KurrentDB accepted the append to ${streamId} at revision ${lastRevision}, but reading it back does not show the appended events`,
-        { streamId, commandId },
-      );
-    }
+    // The events are committed and were read back for their positions (the append response only
+    // has the last one's); now write the command index entry.
     const result: AppendResult = {
       streamId,
       version: stored[stored.length - 1]!.version,
@@ -479,7 +562,12 @@ export class KurrentDbEventStore implements EventStore {
   // --- internals: reads -------------------------------------------------------------------------
 
   private async readStreamEvents(streamName: string, from: typeof START | bigint, maxCount: number | undefined): Promise<RecordedEvent[]> {
-    const out: RecordedEvent[] = [];
+    return this.link(await this.readDecoded(streamName, from, maxCount), { cursor: null });
+  }
+
+  /** A stream's events as stored, without their hashes. */
+  private async readDecoded(streamName: string, from: typeof START | bigint, maxCount: number | undefined): Promise<DecodedEvent[]> {
+    const out: DecodedEvent[] = [];
     try {
       for await (const resolved of this.client.readStream(streamName, {
         fromRevision: from,
@@ -496,20 +584,27 @@ export class KurrentDbEventStore implements EventStore {
     return out;
   }
 
-  private async *readAllFrom(after: number, upTo: number, batchSize: number): AsyncGenerator<RecordedEvent[], void, undefined> {
+  private async *readAllFrom(
+    after: number,
+    upTo: number,
+    batchSize: number,
+    chain: ChainState,
+  ): AsyncGenerator<RecordedEvent[], void, undefined> {
     let cursor = after;
     let batch: RecordedEvent[] = [];
     while (cursor < upTo) {
       this.assertOpen();
       const page = await this.readPage(cursor, batchSize - batch.length);
       let pastUpTo = false;
+      const inRange: DecodedEvent[] = [];
       for (const event of page.events) {
-        if (event.position > upTo) {
+        if (event.event.position > upTo) {
           pastUpTo = true;
           break;
         }
-        batch.push(event);
+        inRange.push(event);
       }
+      batch.push(...(await this.link(inRange, chain)));
       if (batch.length === batchSize) {
         yield batch;
         batch = [];
@@ -524,10 +619,10 @@ export class KurrentDbEventStore implements EventStore {
    * Up to `count` of our events with position > `after`, in one bounded `$all` read, and the position
    * of the last record the read returned after `after` (null: nothing new, the log ends here).
    */
-  private async readPage(after: number, count: number): Promise<{ events: RecordedEvent[]; lastSeen: number | null }> {
+  private async readPage(after: number, count: number): Promise<{ events: DecodedEvent[]; lastSeen: number | null }> {
     // KurrentDB starts a forward read AT the given position (inclusive): one more for the event at `after`.
     const maxCount = after === 0 ? count : count + 1;
-    const events: RecordedEvent[] = [];
+    const events: DecodedEvent[] = [];
     let lastSeen: number | null = null;
     try {
       for await (const resolved of this.client.readAll({
@@ -551,8 +646,14 @@ export class KurrentDbEventStore implements EventStore {
     return { events, lastSeen };
   }
 
-  /** The last event of ours in `$all` (headPosition; the recordedAt high-water mark). */
-  private async lastEvent(): Promise<RecordedEvent | null> {
+  /** The last event of ours in `$all`, with its hashes (the chain head; the recordedAt high-water mark). */
+  private async lastLinkedEvent(): Promise<RecordedEvent | null> {
+    const last = await this.lastEvent();
+    return last === null ? null : (await this.link([last], { cursor: null }))[0]!;
+  }
+
+  /** The last event of ours in `$all`, as stored (headPosition). */
+  private async lastEvent(): Promise<DecodedEvent | null> {
     let from: ReadPosition = END;
     for (;;) {
       let read = 0;
@@ -578,8 +679,72 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
+  /**
+   * The events with their hashes, in the order given (a forward read: `$all` or a stream). An event
+   * in the middle of an append continues from the previous one when that is its predecessor in the
+   * append (the usual case), else from the append's earlier events, read from its stream.
+   */
+  private async link(decoded: DecodedEvent[], chain: ChainState): Promise<RecordedEvent[]> {
+    const out: RecordedEvent[] = new Array(decoded.length);
+    let cursor = chain.cursor;
+    for (let i = 0; i < decoded.length; i++) {
+      const d = decoded[i]!;
+      let predecessor: string | null = null;
+      if (d.link !== null && d.link.index > 0) {
+        predecessor =
+          cursor !== null && cursor.streamId === d.event.streamId && cursor.version === d.event.version - 1
+            ? cursor.hash
+            : await this.predecessorHash(d);
+      }
+      const event = linkEvent(d, predecessor);
+      out[i] = event;
+      cursor = { streamId: event.streamId, version: event.version, hash: event.hash };
+    }
+    chain.cursor = cursor;
+    return out;
+  }
+
+  /** Hash of the event before `d` in its append, from the append's earlier events; null when they cannot be read. */
+  private async predecessorHash(d: DecodedEvent): Promise<string | null> {
+    const index = d.link!.index;
+    const firstVersion = d.event.version - index;
+    if (firstVersion < 1) return null;
+    const before = await this.readDecoded(toKurrentStreamName(this.prefix, d.event.streamId), versionToRevision(firstVersion), index);
+    if (before.length !== index || before.some((b, i) => b.link?.index !== i || b.event.version !== firstVersion + i)) return null;
+    let hash: string | null = null;
+    for (const b of before) hash = linkEvent(b, hash).hash;
+    return hash;
+  }
+
+  private async readOrCreateIdentity(): Promise<string> {
+    const streamName = storeIdentityStreamName(this.prefix);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        for await (const resolved of this.client.readStream(streamName, { fromRevision: START, direction: FORWARDS, maxCount: 1 })) {
+          const storeId = resolved.event?.type === STORE_IDENTITY_TYPE ? decodeStoreIdentity(resolved.event.data) : null;
+          if (storeId !== null) return storeId;
+          throw new EventStoreError('STORE_UNAVAILABLE', `the first event of ${streamName} is not a store identity`);
+        }
+      } catch (error) {
+        if (!isClientError(error, KURRENT_ERROR.streamNotFound)) throw translateClientError(error, { operation: 'identity' });
+      }
+      if (attempt > 0) break;
+      try {
+        await this.client.appendToStream(
+          streamName,
+          jsonEvent({ type: STORE_IDENTITY_TYPE, data: { storeId: randomUUID(), kind: 'kurrentdb' } }),
+          { streamState: NO_STREAM },
+        );
+      } catch (error) {
+        // Another process wrote it first: read theirs.
+        if (!isClientError(error, KURRENT_ERROR.wrongExpectedVersion)) throw translateClientError(error, { operation: 'identity' });
+      }
+    }
+    throw new EventStoreError('STORE_UNAVAILABLE', `${streamName} holds no store identity`);
+  }
+
   /** Our event for a stored one, or null when it is not one of ours (other prefix, `$`-stream or type). */
-  private ourEvent(stored: KurrentStoredEvent | ResolvedEvent['event'] | undefined): RecordedEvent | null {
+  private ourEvent(stored: KurrentStoredEvent | ResolvedEvent['event'] | undefined): DecodedEvent | null {
     if (stored === undefined || isSystemEventType(stored.type)) return null;
     if (fromKurrentStreamName(this.prefix, stored.streamId) === null) return null;
     return decodeEvent(stored, this.prefix);

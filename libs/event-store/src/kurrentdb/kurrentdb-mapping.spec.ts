@@ -13,15 +13,19 @@ import {
 import { EventStoreError, WrongExpectedVersionError } from '../event-store.port.js';
 import type { AppendResult, NewEvent, RecordedEvent } from '../event-store.port.js';
 import { caught, newEvent } from '../testing/event-store.contract.js';
+import { chainHash, GENESIS_HASH } from '../audit/canonical.js';
+import { verifyChain, verifyEvent } from '../audit/verify-chain.js';
 import {
   actualVersionFromClientError,
   afterToReadPosition,
+  chainLinkFor,
   checkStreamPrefix,
   commandMarkerId,
   commandStreamName,
   currentStateToVersion,
   decodeCommandRecord,
   decodeEvent,
+  decodeStoreIdentity,
   encodeCommandRecord,
   encodeEvent,
   EVENT_ID_PATTERN,
@@ -31,16 +35,18 @@ import {
   KURRENT_ERROR,
   KURRENT_NO_STREAM,
   KURRENT_START,
+  linkEvent,
   nextRecordedAt,
   ourStreamsRegex,
   positionToNumber,
   revisionToVersion,
+  storeIdentityStreamName,
   toKurrentStreamName,
   translateClientError,
   validateAppend,
   versionToRevision,
 } from './kurrentdb-mapping.js';
-import type { KurrentStoredEvent } from './kurrentdb-mapping.js';
+import type { KurrentStoredEvent, StoredChainLink } from './kurrentdb-mapping.js';
 
 /** What KurrentDB hands back for an encoded event: JSON through the wire, plus revision and position. */
 function stored(
@@ -49,8 +55,9 @@ function stored(
   recordedAt: string,
   revision: bigint,
   logPosition: bigint,
+  link: StoredChainLink = chainLinkFor(0, GENESIS_HASH),
 ): KurrentStoredEvent {
-  const proposal = jsonEvent(encodeEvent(event, recordedAt));
+  const proposal = jsonEvent(encodeEvent(event, recordedAt, link));
   return {
     streamId: streamName,
     id: proposal.id,
@@ -144,6 +151,15 @@ describe('KurrentDB mapping', () => {
       expect(commandStreamName('', 'c-42')).toBe('$cmd-c-42');
     });
 
+    it('keeps the store identity in <prefix>$store-identity, outside our streams', () => {
+      expect(storeIdentityStreamName('t1-')).toBe('t1-$store-identity');
+      expect(fromKurrentStreamName('t1-', storeIdentityStreamName('t1-'))).toBeNull();
+      expect(new RegExp(ourStreamsRegex('t1-')).test(storeIdentityStreamName('t1-'))).toBe(false);
+      const storeId = randomUUID();
+      expect(decodeStoreIdentity({ storeId, kind: 'kurrentdb' })).toBe(storeId);
+      for (const bad of [null, {}, { storeId: 'x' }, { storeId: storeId.toUpperCase() }]) expect(decodeStoreIdentity(bad)).toBeNull();
+    });
+
     it('filters $all to our streams with an escaped prefix, leaving out $-streams and the index', () => {
       const regex = new RegExp(ourStreamsRegex('t.1-'));
       expect(regex.test('t.1-case-abc')).toBe(true);
@@ -188,29 +204,74 @@ describe('KurrentDB mapping', () => {
     });
     const recordedAt = '2024-03-01T10:00:00.000Z';
 
-    it('writes type, id, { data, personal } and metadata + schemaVersion, recordedAt, commandId', () => {
-      const proposal = encodeEvent(event, recordedAt);
+    it('writes type, id, { data, personal } and metadata + schemaVersion, recordedAt, commandId, chain', () => {
+      const previousHash = 'ab'.repeat(32);
+      const proposal = encodeEvent(event, recordedAt, chainLinkFor(0, previousHash));
       expect(proposal).toStrictEqual({
         id: event.eventId,
         type: 'CaseOpened',
         data: { data: event.data, personal: event.personal },
-        metadata: { ...event.metadata, schemaVersion: 3, recordedAt, commandId },
+        metadata: { ...event.metadata, schemaVersion: 3, recordedAt, commandId, chain: { index: 0, previousHash } },
       });
+      // Past the first event of an append, only the index: the previous hash is not known before the commit.
+      expect(encodeEvent(event, recordedAt, chainLinkFor(2, previousHash)).metadata.chain).toStrictEqual({ index: 2 });
       const data = jsonEvent(proposal);
       expect(data).toMatchObject({ id: event.eventId, type: 'CaseOpened', contentType: 'application/json' });
     });
 
-    it('round-trips an event through the stored form', () => {
-      const decoded = decodeEvent(stored('t1-case-abc', event, recordedAt, 4n, 5120n), 't1-');
-      const expected: RecordedEvent = { ...event, streamId: 'case-abc', version: 5, position: 5120, recordedAt };
-      expect(decoded).toStrictEqual(expected);
-      expect(decoded.metadata).not.toHaveProperty('recordedAt');
-      expect(decoded.metadata).not.toHaveProperty('schemaVersion');
+    it('round-trips an event through the stored form, and hashes it as read', () => {
+      const previousHash = 'cd'.repeat(32);
+      const decoded = decodeEvent(stored('t1-case-abc', event, recordedAt, 4n, 5120n, chainLinkFor(0, previousHash)), 't1-');
+      expect(decoded.link).toStrictEqual({ index: 0, previousHash });
+      const fields = { ...event, streamId: 'case-abc', version: 5, position: 5120, recordedAt };
+      expect(decoded.event).toStrictEqual(fields);
+      expect(decoded.event.metadata).not.toHaveProperty('recordedAt');
+      expect(decoded.event.metadata).not.toHaveProperty('schemaVersion');
+      expect(decoded.event.metadata).not.toHaveProperty('chain');
+
+      const expected: RecordedEvent = { ...fields, previousHash, hash: chainHash(previousHash, fields) };
+      expect(linkEvent(decoded, null)).toStrictEqual(expected);
     });
 
     it('round-trips personal: null', () => {
       const plain = newEvent(commandId, { personal: null });
-      expect(decodeEvent(stored('case-x', plain, recordedAt, 0n, 77n), '').personal).toBeNull();
+      expect(decodeEvent(stored('case-x', plain, recordedAt, 0n, 77n), '').event.personal).toBeNull();
+    });
+
+    it('chains the events of an append from the stored link of the first one', async () => {
+      const anchor = 'ef'.repeat(32);
+      const events = [0, 1, 2].map((i) => newEvent(commandId, { data: { i } }));
+      const decoded = events.map((e, i) =>
+        decodeEvent(stored('case-x', e, recordedAt, BigInt(i), 100n + 40n * BigInt(i), chainLinkFor(i, anchor)), ''),
+      );
+      expect(decoded.map((d) => d.link)).toStrictEqual([
+        { index: 0, previousHash: anchor },
+        { index: 1, previousHash: null },
+        { index: 2, previousHash: null },
+      ]);
+      const linked: RecordedEvent[] = [];
+      for (const d of decoded) linked.push(linkEvent(d, linked.at(-1)?.hash ?? null));
+      expect(linked[0]!.previousHash).toBe(anchor);
+      expect(linked[1]!.previousHash).toBe(linked[0]!.hash);
+      expect(linked[2]!.previousHash).toBe(linked[1]!.hash);
+      expect(linked.every(verifyEvent)).toBe(true);
+      const verification = await verifyChain([linked], { densePositions: false, expectedPreviousHash: anchor });
+      expect(verification).toMatchObject({ valid: true, eventsChecked: 3, headHash: linked[2]!.hash });
+
+      // A predecessor that could not be read restarts the chain at genesis, which a verifier reports.
+      const orphan = linkEvent(decoded[2]!, null);
+      expect(orphan.previousHash).toBe(GENESIS_HASH);
+      const broken = await verifyChain([[linked[0]!, linked[1]!, orphan]], { densePositions: false, expectedPreviousHash: anchor });
+      expect(broken.firstBroken).toMatchObject({ position: 180, reason: 'previous-hash-mismatch', found: GENESIS_HASH });
+    });
+
+    it('reads an event written before the chain existed with previousHash = genesis', () => {
+      const good = stored('case-x', event, recordedAt, 0n, 77n);
+      const { chain, ...legacy } = good.metadata as Record<string, unknown>;
+      expect(chain).toBeDefined();
+      const decoded = decodeEvent({ ...good, metadata: legacy }, '');
+      expect(decoded.link).toBeNull();
+      expect(linkEvent(decoded, 'aa'.repeat(32)).previousHash).toBe(GENESIS_HASH);
     });
 
     it('refuses stored events that are not well-formed envelopes', async () => {
@@ -223,6 +284,10 @@ describe('KurrentDB mapping', () => {
         { ...good, metadata: undefined },
         { ...good, metadata: { ...metadata, schemaVersion: undefined } },
         { ...good, metadata: { ...metadata, recordedAt: 5 } },
+        { ...good, metadata: { ...metadata, chain: 'x' } },
+        { ...good, metadata: { ...metadata, chain: { index: -1 } } },
+        { ...good, metadata: { ...metadata, chain: { index: 0 } } },
+        { ...good, metadata: { ...metadata, chain: { index: 0, previousHash: 'AB'.repeat(32) } } },
         { ...good, streamId: 'other-prefix$x' },
       ];
       for (const bad of variants) {
@@ -280,6 +345,7 @@ describe('KurrentDB mapping', () => {
       ['a $-type', () => newEvent(commandId, { type: '$metadata' })],
       ['metadata carrying recordedAt', () => newEvent(commandId, { metadata: { recordedAt: 'x' } as never })],
       ['metadata carrying schemaVersion', () => newEvent(commandId, { metadata: { schemaVersion: 1 } as never })],
+      ['metadata carrying chain', () => newEvent(commandId, { metadata: { chain: { index: 0 } } as never })],
     ])('refuses %s with INVALID_APPEND', async (_label, make) => {
       const error = await caught(() => validateAppend([make()], { expectedVersion: 0, commandId }));
       expect(error).toBeInstanceOf(EventStoreError);

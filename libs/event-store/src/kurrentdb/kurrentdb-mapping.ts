@@ -20,9 +20,21 @@
  *   (JSON) = our metadata plus `schemaVersion` and `recordedAt` (and `commandId`, which the port's
  *   metadata already carries); KurrentDB event id = our `eventId`. Decoding takes `schemaVersion` and
  *   `recordedAt` back out, so the application's metadata round-trips unchanged.
+ * - Hash chain: the hash covers the event's position, which KurrentDB assigns at commit, so no event
+ *   of an append can carry its own hash (nor, past the first, its previous hash) when it is written.
+ *   Each event's metadata carries `chain: { index }`, its place in its append (0, 1, 2...), and the
+ *   first one also `previousHash`: the hash of the last event before the append, known because
+ *   appends are serialised per process and read back. On read, `previousHash` of event `index > 0` is
+ *   the hash of event `index - 1` of the same append (the previous version of the same stream), and
+ *   every `hash` is computed from the event as read: `chainHash(previousHash, event)`. So the stored
+ *   links are the ones between appends; a changed event shows at the start of the NEXT append, as
+ *   a `previous-hash-mismatch`. Events written before the chain existed (no `chain` key) read with
+ *   `previousHash` = genesis, which a verifier reports.
+ * - Store identity: the first event of `<prefix>$store-identity` holds `{ storeId }`.
  */
 import { createHash } from 'node:crypto';
 import type { ErrorType, NO_STREAM, Position, START } from '@kurrent/kurrentdb-client';
+import { chainHash, GENESIS_HASH } from '../audit/canonical.js';
 import { EventStoreError, STREAM_ID_PATTERN, WrongExpectedVersionError } from '../event-store.port.js';
 import type {
   AppendOptions,
@@ -53,6 +65,12 @@ export const KURRENT_ERROR = {
 /** Type of the marker events in the command index streams. */
 export const COMMAND_RECORDED_TYPE = 'CommandRecorded';
 const COMMAND_STREAM_INFIX = '$cmd-';
+/** Type of the one event of the store identity stream. */
+export const STORE_IDENTITY_TYPE = 'StoreIdentityCreated';
+const STORE_IDENTITY_STREAM = '$store-identity';
+/** Metadata key of an event's place in the hash chain (reserved: the application's metadata must not use it). */
+export const CHAIN_METADATA_KEY = 'chain';
+const HASH_PATTERN = /^[0-9a-f]{64}$/;
 
 export const MAX_STREAM_ID_LENGTH = 200;
 const MAX_PREFIX_LENGTH = 100;
@@ -87,6 +105,18 @@ export function fromKurrentStreamName(prefix: string, streamName: string): strin
 
 export function commandStreamName(prefix: string, commandId: string): string {
   return `${prefix}${COMMAND_STREAM_INFIX}${commandId}`;
+}
+
+/** `<prefix>$store-identity`: outside our streams (a `$`-name), like the command index. */
+export function storeIdentityStreamName(prefix: string): string {
+  return `${prefix}${STORE_IDENTITY_STREAM}`;
+}
+
+/** The storeId in the identity event's data, or null when it is not one. */
+export function decodeStoreIdentity(data: unknown): string | null {
+  if (!isPlainObject(data)) return null;
+  const { storeId } = data;
+  return typeof storeId === 'string' && EVENT_ID_PATTERN.test(storeId) ? storeId : null;
 }
 
 /**
@@ -184,7 +214,21 @@ export interface KurrentStoredEvent {
   position?: Position;
 }
 
-export function encodeEvent(event: NewEvent, recordedAt: string): KurrentEventProposal {
+/**
+ * An event's place in the hash chain as stored: its index in its append, and for index 0 the hash
+ * of the event before the append (`null` otherwise; see the header).
+ */
+export interface StoredChainLink {
+  index: number;
+  previousHash: string | null;
+}
+
+/** The link of the `index`-th event of an append that follows the event hashed `previousHash`. */
+export function chainLinkFor(index: number, previousHash: string): StoredChainLink {
+  return index === 0 ? { index, previousHash } : { index, previousHash: null };
+}
+
+export function encodeEvent(event: NewEvent, recordedAt: string, link: StoredChainLink): KurrentEventProposal {
   return {
     id: event.eventId,
     type: event.type,
@@ -194,8 +238,29 @@ export function encodeEvent(event: NewEvent, recordedAt: string): KurrentEventPr
       schemaVersion: event.schemaVersion,
       recordedAt,
       commandId: event.metadata.commandId,
+      [CHAIN_METADATA_KEY]: link.index === 0 ? { index: 0, previousHash: link.previousHash } : { index: link.index },
     },
   };
+}
+
+/** A stored event before its place in the chain is resolved: the port's fields, without the hashes. */
+export type UnchainedEvent = Omit<RecordedEvent, 'previousHash' | 'hash'>;
+
+export interface DecodedEvent {
+  event: UnchainedEvent;
+  /** Null for an event written before the chain existed. */
+  link: StoredChainLink | null;
+}
+
+/**
+ * The event with its hashes. `predecessorHash` is the hash of the event before it in its append
+ * (needed when `link.index > 0`; null when it could not be read, then the chain restarts from
+ * genesis here, which a verifier reports).
+ */
+export function linkEvent(decoded: DecodedEvent, predecessorHash: string | null): RecordedEvent {
+  const { event, link } = decoded;
+  const previousHash = link === null ? GENESIS_HASH : link.index === 0 ? link.previousHash! : (predecessorHash ?? GENESIS_HASH);
+  return { ...event, previousHash, hash: chainHash(previousHash, event) };
 }
 
 function isPlainObject(value: unknown): value is JsonObject {
@@ -210,8 +275,23 @@ function malformed(stored: KurrentStoredEvent, reason: string): EventStoreError 
   );
 }
 
-/** Our event for a stored KurrentDB event of one of our streams; throws when it is not a well-formed envelope. */
-export function decodeEvent(stored: KurrentStoredEvent, prefix: string): RecordedEvent {
+function decodeChainLink(stored: KurrentStoredEvent, value: unknown): StoredChainLink | null {
+  if (value === undefined) return null;
+  if (!isPlainObject(value)) throw malformed(stored, 'metadata.chain is not an object');
+  const { index, previousHash } = value;
+  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) throw malformed(stored, 'metadata.chain.index is missing');
+  if (index > 0) return { index, previousHash: null };
+  if (typeof previousHash !== 'string' || !HASH_PATTERN.test(previousHash)) {
+    throw malformed(stored, 'metadata.chain.previousHash is not 64 lower-case hex digits');
+  }
+  return { index, previousHash };
+}
+
+/**
+ * Our event (without its hashes, see `linkEvent`) for a stored KurrentDB event of one of our streams;
+ * throws when it is not a well-formed envelope.
+ */
+export function decodeEvent(stored: KurrentStoredEvent, prefix: string): DecodedEvent {
   const streamId = fromKurrentStreamName(prefix, stored.streamId);
   if (streamId === null) throw malformed(stored, `stream is outside prefix ${JSON.stringify(prefix)}`);
   if (!stored.isJson) throw malformed(stored, 'not a JSON event');
@@ -220,12 +300,13 @@ export function decodeEvent(stored: KurrentStoredEvent, prefix: string): Recorde
     throw malformed(stored, 'data is not { data: object, personal: object | null }');
   }
   if (!isPlainObject(stored.metadata)) throw malformed(stored, 'metadata is not a JSON object');
-  const { schemaVersion, recordedAt, ...metadata } = stored.metadata;
+  const { schemaVersion, recordedAt, [CHAIN_METADATA_KEY]: chain, ...metadata } = stored.metadata;
   if (typeof schemaVersion !== 'number' || !Number.isSafeInteger(schemaVersion) || schemaVersion < 1) {
     throw malformed(stored, 'metadata.schemaVersion is missing');
   }
   if (typeof recordedAt !== 'string') throw malformed(stored, 'metadata.recordedAt is missing');
-  return {
+  const link = decodeChainLink(stored, chain);
+  const event: UnchainedEvent = {
     streamId,
     version: revisionToVersion(stored.revision),
     position: positionToNumber(stored.position),
@@ -237,6 +318,7 @@ export function decodeEvent(stored: KurrentStoredEvent, prefix: string): Recorde
     metadata: metadata as unknown as NewEventMetadata,
     recordedAt,
   };
+  return { event, link };
 }
 
 // --- command index -------------------------------------------------------------------------------
@@ -413,8 +495,8 @@ export function validateAppend(events: NewEvent[], options: AppendOptions): void
         { eventId: event.eventId, commandId, metadataCommandId: metadata.commandId },
       );
     }
-    if ('schemaVersion' in metadata || 'recordedAt' in metadata) {
-      throw invalidAppend(`event ${event.eventId}: metadata must not carry schemaVersion or recordedAt (the store sets them)`, {
+    if ('schemaVersion' in metadata || 'recordedAt' in metadata || CHAIN_METADATA_KEY in metadata) {
+      throw invalidAppend(`event ${event.eventId}: metadata must not carry schemaVersion, recordedAt or chain (the store sets them)`, {
         eventId: event.eventId,
       });
     }

@@ -1,6 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import pg from 'pg';
+import { chainHash, GENESIS_HASH } from '../audit/canonical.js';
+import { verifyChain } from '../audit/verify-chain.js';
 import { EventStoreError, WrongExpectedVersionError } from '../event-store.port.js';
 import type { AppendResult, RecordedEvent } from '../event-store.port.js';
 import {
@@ -130,6 +132,8 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
       ['metadata', 'jsonb', 'NO'],
       ['command_id', 'text', 'NO'],
       ['recorded_at', 'text', 'NO'],
+      ['previous_hash', 'text', 'NO'],
+      ['hash', 'text', 'NO'],
     ]);
     const indexes = await admin.query<{ indexdef: string }>('SELECT indexdef FROM pg_indexes WHERE schemaname = $1', [
       schema,
@@ -139,8 +143,14 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
       expect.arrayContaining(['(position)', '(event_id)', '(stream_id, version)', '(command_id)', '(version)']),
     );
     const migrations = await admin.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-    expect(migrations.rows.map((r) => r.version)).toEqual([1]);
-    expect(POSTGRES_EVENT_STORE_SCHEMA_VERSION).toBe(1);
+    expect(migrations.rows.map((r) => r.version)).toEqual([1, 2]);
+    expect(POSTGRES_EVENT_STORE_SCHEMA_VERSION).toBe(2);
+    const meta = await admin.query(`SELECT key, value FROM "${schema}".store_meta`);
+    expect(meta.rows).toEqual([{ key: 'store_id', value: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
+    // Concurrent openers made one identity, which every instance reports.
+    const identities = await Promise.all([...stores, again].map((s) => s.identity()));
+    expect(new Set(identities.map((i) => i.storeId))).toEqual(new Set([meta.rows[0].value]));
+    expect(identities[0]!.kind).toBe('postgres');
 
     // Every instance works on the same log.
     const r = await appendCommand(stores[0]!, 'case-1', 2, 0);
@@ -151,6 +161,74 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
     );
     expect(stored.rows[0]).toMatchObject({ data: 'object', metadata: 'object' });
     expect(stored.rows[0].meta_command).toBe(stored.rows[0].command_id);
+  });
+
+  it('keeps its identity across reopen, one per schema', async () => {
+    const schema = uniqueSchema();
+    const first = await open(schema);
+    const identity = await first.identity();
+    await appendCommand(first, 'case-1', 1, 0);
+    await first.close();
+    const reopened = await open(schema);
+    expect(await reopened.identity()).toEqual(identity);
+    expect((await (await open(uniqueSchema())).identity()).storeId).not.toBe(identity.storeId);
+  });
+
+  it('migrates a version 1 schema: adds the columns, chains the rows there in position order, makes an identity', async () => {
+    const schema = uniqueSchema();
+    schemas.add(schema);
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+    await admin.query(
+      `CREATE TABLE "${schema}".schema_migrations (version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL,
+                                                   applied_at TIMESTAMPTZ NOT NULL DEFAULT now());
+       INSERT INTO "${schema}".schema_migrations (version, description) VALUES (1, 'the log');
+       CREATE TABLE "${schema}".events (
+         position BIGINT NOT NULL PRIMARY KEY, event_id UUID NOT NULL, stream_id TEXT NOT NULL, version INTEGER NOT NULL,
+         type TEXT NOT NULL, schema_version INTEGER NOT NULL, data JSONB NOT NULL, personal JSONB NULL, metadata JSONB NOT NULL,
+         command_id TEXT NOT NULL, recorded_at TEXT NOT NULL,
+         CONSTRAINT events_event_id_unique UNIQUE (event_id), CONSTRAINT events_stream_version_unique UNIQUE (stream_id, version));
+       CREATE INDEX events_command_id ON "${schema}".events (command_id);`,
+    );
+    const count = 2300;
+    const eventIds: string[] = [];
+    const rows = Array.from({ length: count }, (_, i) => {
+      const event = newEvent(`c${i}`, { data: { i, ratio: i / 7, sci: 1e21 }, personal: i % 2 === 0 ? { name: `n${i}` } : null });
+      eventIds.push(event.eventId);
+      return event;
+    });
+    await admin.query(
+      `INSERT INTO "${schema}".events (position, event_id, stream_id, version, type, schema_version, data, personal, metadata, command_id, recorded_at)
+       SELECT p, e, 'case-' || (p % 10), (p - 1) / 10 + 1, 'CaseOpened', 1, d, pe, m, 'c' || p, '2024-01-01T00:00:00.000Z'
+         FROM unnest($1::bigint[], $2::uuid[], $3::jsonb[], $4::jsonb[], $5::jsonb[]) AS u(p, e, d, pe, m)`,
+      [
+        rows.map((_, i) => i + 1),
+        eventIds,
+        rows.map((e) => JSON.stringify(e.data)),
+        rows.map((e) => (e.personal === null ? null : JSON.stringify(e.personal))),
+        rows.map((e) => JSON.stringify(e.metadata)),
+      ],
+    );
+
+    const store = await open(schema);
+    const all = (await collect(store.readAll({ after: 0 }))).flat();
+    expect(all.map((e) => e.eventId)).toEqual(eventIds);
+    let previousHash = GENESIS_HASH;
+    for (const event of all) {
+      if (event.previousHash !== previousHash || event.hash !== chainHash(previousHash, event)) {
+        throw new Error(`event at ${event.position} is not chained`);
+      }
+      previousHash = event.hash;
+    }
+    expect(await verifyChain(store.readAll({ after: 0 }))).toMatchObject({ valid: true, eventsChecked: count, headHash: previousHash });
+    const migrations = await admin.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
+    expect(migrations.rows.map((r) => r.version)).toEqual([1, 2]);
+    expect((await store.identity()).storeId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const next = await appendCommand(store, 'case-new', 1, 0);
+    expect(next.events[0]!.position).toBe(count + 1);
+    expect((await store.readStream('case-new'))[0]!.previousHash).toBe(previousHash);
+    // The columns are required and well-formed now.
+    await expect(admin.query(`UPDATE "${schema}".events SET hash = 'x' WHERE position = 1`)).rejects.toThrow(/events_hash_format/);
   });
 
   it('refuses a schema written by newer code', async () => {
@@ -185,6 +263,8 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
     expect(read!.data).toStrictEqual(data);
     expect(read!.personal).toStrictEqual({ z: { y: { x: [] } } });
     expect(read!.metadata).toStrictEqual(event.metadata);
+    // JSONB reorders keys and respells numbers; the hash, over the canonical form, still matches the read.
+    expect(read!.hash).toBe(chainHash(GENESIS_HASH, read!));
 
     const nul = randomUUID();
     await expectStoreError(
@@ -237,10 +317,11 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
     try {
       await raw.query('BEGIN');
       await raw.query(
-        `INSERT INTO "${schema}".events (position, event_id, stream_id, version, type, schema_version, data, metadata, command_id, recorded_at)
-         VALUES (1000000, $1, $3, 1, 'Raw', 1, '{}', '{}', 'raw', '2024-01-01T00:00:00.000Z'),
-                (1000001, $2, $3, 2, 'Raw', 1, '{}', '{}', 'raw', '2024-01-01T00:00:00.000Z')`,
-        [randomUUID(), randomUUID(), streamId],
+        `INSERT INTO "${schema}".events (position, event_id, stream_id, version, type, schema_version, data, metadata, command_id, recorded_at,
+                                         previous_hash, hash)
+         VALUES (1000000, $1, $3, 1, 'Raw', 1, '{}', '{}', 'raw', '2024-01-01T00:00:00.000Z', $4, $4),
+                (1000001, $2, $3, 2, 'Raw', 1, '{}', '{}', 'raw', '2024-01-01T00:00:00.000Z', $4, $4)`,
+        [randomUUID(), randomUUID(), streamId, GENESIS_HASH],
       );
       const pending = caught(() => appendCommand(store, streamId, 1, 0));
       // The append's INSERT waits for the raw transaction on the unique index.
@@ -368,6 +449,8 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
     // And the log as read back in one pass agrees with what the follower saw.
     const all: RecordedEvent[] = (await collect(reader.readAll({ after: 0, batchSize: 500 }))).flat();
     expect(all).toStrictEqual(received);
+    // The eight writers' appends form one unbroken hash chain, in position order.
+    expect(await verifyChain([all])).toMatchObject({ valid: true, eventsChecked: total, headHash: (await reader.headHash()).hash });
   }, 60_000);
 
   it('wakes a follower on another instance by NOTIFY, long before its poll, and leaves nothing behind', async () => {

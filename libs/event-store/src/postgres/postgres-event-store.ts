@@ -17,11 +17,20 @@
  * rate. Under the same lock the store checks the commandId (idempotency) and the expected version,
  * and computes `recordedAt = max(now(), last recordedAt)`, so `recordedAt` never decreases along the log.
  *
+ * Hash chain (see `audit/canonical.ts`): under the same lock the append reads the last event's `hash`
+ * with its position and stores every event with `previous_hash` and `hash = chainHash(previous_hash,
+ * event)`, computed from the JSON texts it sends, parsed back: JSONB keeps every key, string and
+ * number value (it reorders keys and rewrites number spellings, which the canonical form ignores:
+ * it sorts keys and writes the double the number reads back as), so the hash is recomputed exactly
+ * from what `readStream`/`readAll` return. Schema version 2 added the columns, chained the rows
+ * already there in position order, and created `store_meta` with the store's identity.
+ *
  * Followers wake up by LISTEN/NOTIFY (the append transaction calls `pg_notify`, delivered only if and
  * when it commits) on one dedicated connection per store instance, shared by its followers and opened
  * while at least one follows; polling every `pollIntervalMs` stays as a safety net (a lost listener
  * connection, notifications sent before LISTEN took effect).
  */
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import {
   EventStoreError,
@@ -31,13 +40,16 @@ import {
 import type {
   AppendOptions,
   AppendResult,
+  ChainHead,
   EventStore,
   JsonObject,
   NewEvent,
   NewEventMetadata,
   ReadAllOptions,
   RecordedEvent,
+  StoreIdentity,
 } from '../event-store.port.js';
+import { chainHash, GENESIS_HASH } from '../audit/canonical.js';
 
 const { Pool, Client } = pg;
 
@@ -54,8 +66,16 @@ export interface PostgresEventStoreOptions {
   poolSize?: number;
 }
 
-/** Each entry moves the schema up by one version, recorded in `schema_migrations`. `%s` is the quoted schema. */
-const MIGRATIONS: readonly { description: string; sql: string }[] = [
+/**
+ * Each entry moves the schema up by one version, recorded in `schema_migrations`. `%s` is the quoted
+ * schema. `run`, when present, follows the SQL (same transaction, under the appends' lock).
+ */
+const MIGRATIONS: readonly {
+  description: string;
+  sql: string;
+  run?: (client: pg.PoolClient, schema: string) => Promise<void>;
+  after?: string;
+}[] = [
   {
     description: 'the log',
     sql: `CREATE TABLE %s.events (
@@ -74,6 +94,21 @@ const MIGRATIONS: readonly { description: string; sql: string }[] = [
             CONSTRAINT events_stream_version_unique UNIQUE (stream_id, version)
           );
           CREATE INDEX events_command_id ON %s.events (command_id);`,
+  },
+  {
+    description: 'hash chain and store identity',
+    sql: `ALTER TABLE %s.events ADD COLUMN previous_hash TEXT NULL, ADD COLUMN hash TEXT NULL;
+          CREATE TABLE %s.store_meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);`,
+    run: async (client, schema) => {
+      await client.query(`INSERT INTO ${schema}.store_meta (key, value) VALUES ('store_id', $1)`, [randomUUID()]);
+      await chainExistingRows(client, schema);
+    },
+    // Once every row is chained: the columns are required and well-formed from now on.
+    after: `ALTER TABLE %s.events
+              ALTER COLUMN previous_hash SET NOT NULL,
+              ALTER COLUMN hash SET NOT NULL,
+              ADD CONSTRAINT events_previous_hash_format CHECK (previous_hash ~ '^[0-9a-f]{64}$'),
+              ADD CONSTRAINT events_hash_format CHECK (hash ~ '^[0-9a-f]{64}$');`,
   },
 ];
 
@@ -97,7 +132,7 @@ const LOCK_CLASS = 0x45530001;
 const NOTIFY_CHANNEL = 'event_store_appended';
 
 const EVENT_COLUMNS =
-  'position, event_id, stream_id, version, type, schema_version, data, personal, metadata, recorded_at';
+  'position, event_id, stream_id, version, type, schema_version, data, personal, metadata, recorded_at, previous_hash, hash';
 
 interface EventRow {
   position: string;
@@ -110,6 +145,8 @@ interface EventRow {
   personal: JsonObject | null;
   metadata: NewEventMetadata;
   recorded_at: string;
+  previous_hash: string;
+  hash: string;
 }
 
 interface CommandRow {
@@ -124,6 +161,7 @@ interface HeadRow {
   stream_version: number | null;
   last_position: string | null;
   last_recorded_at: string | null;
+  last_hash: string | null;
 }
 
 interface ListenerState {
@@ -160,6 +198,7 @@ export class PostgresEventStore implements EventStore {
   private readonly table: string;
   private closed = false;
   private closing: Promise<void> | null = null;
+  private storeId: string | null = null;
 
   /** Bumped on every change a follower should look at (notification, local commit, listener restart, close). */
   private generation = 0;
@@ -262,6 +301,32 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
+  async headHash(): Promise<ChainHead> {
+    this.assertOpen();
+    return this.run(async () => {
+      const { rows } = await this.pool.query<{ position: string; hash: string }>(
+        `SELECT position, hash FROM ${this.table} ORDER BY position DESC LIMIT 1`,
+      );
+      const row = rows[0];
+      return row === undefined ? { position: 0, hash: GENESIS_HASH } : { position: Number(row.position), hash: row.hash };
+    });
+  }
+
+  /** Made by the schema migration that created `store_meta`; cached once read. */
+  async identity(): Promise<StoreIdentity> {
+    this.assertOpen();
+    if (this.storeId === null) {
+      const { rows } = await this.run(() =>
+        this.pool.query<{ value: string }>(`SELECT value FROM ${quoteIdent(this.schema)}.store_meta WHERE key = 'store_id'`),
+      );
+      if (rows[0] === undefined) {
+        throw new EventStoreError('STORE_UNAVAILABLE', `the PostgreSQL event store in schema ${this.schema} has no store_id`);
+      }
+      this.storeId = rows[0].value;
+    }
+    return { storeId: this.storeId, kind: 'postgres' };
+  }
+
   async *follow(options: {
     after: number;
     batchSize?: number;
@@ -354,9 +419,9 @@ export class PostgresEventStore implements EventStore {
 
     const { rows } = await client.query<HeadRow>(
       `SELECT (SELECT MAX(version) FROM ${this.table} WHERE stream_id = $1) AS stream_version,
-              last.position AS last_position, last.recorded_at AS last_recorded_at
+              last.position AS last_position, last.recorded_at AS last_recorded_at, last.hash AS last_hash
          FROM (SELECT 1) AS one
-         LEFT JOIN LATERAL (SELECT position, recorded_at FROM ${this.table} ORDER BY position DESC LIMIT 1) AS last ON true`,
+         LEFT JOIN LATERAL (SELECT position, recorded_at, hash FROM ${this.table} ORDER BY position DESC LIMIT 1) AS last ON true`,
       [streamId],
     );
     const head = rows[0]!;
@@ -372,12 +437,51 @@ export class PostgresEventStore implements EventStore {
     const n = events.length;
     const positions = events.map((_, i) => firstPosition + i);
     const versions = events.map((_, i) => actualVersion + 1 + i);
+    const data = events.map((e) => JSON.stringify(e.data));
+    const personal = events.map((e) => (e.personal === null ? null : JSON.stringify(e.personal)));
+    const metadata = events.map((e) => JSON.stringify(e.metadata));
+
+    // The chain, computed from the texts as a read parses them back (see the header).
+    const previousHashes: string[] = new Array(n);
+    const hashes: string[] = new Array(n);
+    let previousHash = head.last_hash ?? GENESIS_HASH;
+    if (!/^[0-9a-f]{64}$/.test(previousHash)) {
+      // Only a write that bypassed the adapter (and the CHECK constraints) can leave this.
+      throw new EventStoreError(
+        'STORE_UNAVAILABLE',
+        `the hash chain is broken: the last event (position ${head.last_position}) has no valid hash`,
+        { position: Number(head.last_position) },
+      );
+    }
+    for (let i = 0; i < n; i++) {
+      const event = events[i]!;
+      const personalText = personal[i]!;
+      const hash = chainHash(previousHash, {
+        position: positions[i]!,
+        eventId: event.eventId,
+        streamId,
+        version: versions[i]!,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: JSON.parse(data[i]!) as JsonObject,
+        personal: personalText === null ? null : (JSON.parse(personalText) as JsonObject),
+        metadata: JSON.parse(metadata[i]!) as NewEventMetadata,
+        recordedAt,
+      });
+      previousHashes[i] = previousHash;
+      hashes[i] = hash;
+      previousHash = hash;
+    }
+
     await client.query(
       `INSERT INTO ${this.table}
-         (position, event_id, stream_id, version, type, schema_version, data, personal, metadata, command_id, recorded_at)
-       SELECT e.position, e.event_id, $3, e.version, e.type, e.schema_version, e.data, e.personal, e.metadata, $4, $5
-         FROM unnest($1::bigint[], $2::uuid[], $6::int[], $7::text[], $8::int[], $9::jsonb[], $10::jsonb[], $11::jsonb[])
-              AS e(position, event_id, version, type, schema_version, data, personal, metadata)`,
+         (position, event_id, stream_id, version, type, schema_version, data, personal, metadata, command_id, recorded_at,
+          previous_hash, hash)
+       SELECT e.position, e.event_id, $3, e.version, e.type, e.schema_version, e.data, e.personal, e.metadata, $4, $5,
+              e.previous_hash, e.hash
+         FROM unnest($1::bigint[], $2::uuid[], $6::int[], $7::text[], $8::int[], $9::jsonb[], $10::jsonb[], $11::jsonb[],
+                     $12::text[], $13::text[])
+              AS e(position, event_id, version, type, schema_version, data, personal, metadata, previous_hash, hash)`,
       [
         positions,
         events.map((e) => e.eventId),
@@ -387,9 +491,11 @@ export class PostgresEventStore implements EventStore {
         versions,
         events.map((e) => e.type),
         events.map((e) => e.schemaVersion),
-        events.map((e) => JSON.stringify(e.data)),
-        events.map((e) => (e.personal === null ? null : JSON.stringify(e.personal))),
-        events.map((e) => JSON.stringify(e.metadata)),
+        data,
+        personal,
+        metadata,
+        previousHashes,
+        hashes,
       ],
     );
     await client.query('COMMIT');
@@ -603,6 +709,8 @@ export class PostgresEventStore implements EventStore {
       for (let v = current; v < MIGRATIONS.length; v++) {
         const migration = MIGRATIONS[v]!;
         await client.query(migration.sql.replaceAll('%s', schema));
+        if (migration.run) await migration.run(client, schema);
+        if (migration.after) await client.query(migration.after.replaceAll('%s', schema));
         await client.query(`INSERT INTO ${schema}.schema_migrations (version, description) VALUES ($1, $2)`, [
           v + 1,
           migration.description,
@@ -752,7 +860,42 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     personal: row.personal,
     metadata: row.metadata,
     recordedAt: row.recorded_at,
+    previousHash: row.previous_hash,
+    hash: row.hash,
   };
+}
+
+/** Migration 2: chains the rows already in the log, in position order, from what a read returns. */
+async function chainExistingRows(client: pg.PoolClient, schema: string): Promise<void> {
+  const table = `${schema}.events`;
+  let previousHash = GENESIS_HASH;
+  let after = 0;
+  for (;;) {
+    const { rows } = await client.query<EventRow>(
+      `SELECT position, event_id, stream_id, version, type, schema_version, data, personal, metadata, recorded_at,
+              '' AS previous_hash, '' AS hash
+         FROM ${table} WHERE position > $1 ORDER BY position LIMIT 1000`,
+      [after],
+    );
+    if (rows.length === 0) return;
+    const positions: string[] = [];
+    const previousHashes: string[] = [];
+    const hashes: string[] = [];
+    for (const row of rows) {
+      const hash = chainHash(previousHash, toRecordedEvent(row));
+      positions.push(row.position);
+      previousHashes.push(previousHash);
+      hashes.push(hash);
+      previousHash = hash;
+    }
+    await client.query(
+      `UPDATE ${table} AS t SET previous_hash = u.previous_hash, hash = u.hash
+         FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(position, previous_hash, hash)
+        WHERE t.position = u.position`,
+      [positions, previousHashes, hashes],
+    );
+    after = Number(rows[rows.length - 1]!.position);
+  }
 }
 
 function quoteIdent(identifier: string): string {

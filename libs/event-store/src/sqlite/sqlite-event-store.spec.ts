@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { chainHash, GENESIS_HASH } from '../audit/canonical.js';
+import { verifyChain } from '../audit/verify-chain.js';
 import { EventStoreError, WrongExpectedVersionError } from '../event-store.port.js';
 import {
   collect,
@@ -111,7 +113,12 @@ describe('SqliteEventStore (SQLite specifics)', () => {
         ['metadata', 1, 0],
         ['command_id', 1, 0],
         ['recorded_at', 1, 0],
+        ['previous_hash', 1, 0],
+        ['hash', 1, 0],
       ]);
+      expect(SQLITE_EVENT_STORE_SCHEMA_VERSION).toBe(2);
+      const meta = raw.prepare('SELECT key, value FROM store_meta').all();
+      expect(meta).toEqual([{ key: 'store_id', value: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
       const indexed = (raw.pragma('index_list(events)') as { name: string }[]).map(
         (i) => (raw.pragma(`index_info(${i.name})`) as { name: string }[]).map((c) => c.name).join(','),
       );
@@ -143,6 +150,117 @@ describe('SqliteEventStore (SQLite specifics)', () => {
     expect((conflict as WrongExpectedVersionError).actualVersion).toBe(1);
     await appendOne(second, 'case-1', 1);
     expect((await first.readStream('case-1')).map((e) => e.version)).toEqual([1, 2]);
+  });
+
+  it('keeps its identity across reopen and shares it between connections to the same file', async () => {
+    const filename = join(dir, 'events.db');
+    const first = open(filename);
+    const identity = await first.identity();
+    expect(identity.kind).toBe('sqlite');
+    await appendOne(first, 'case-1', 0);
+    const second = open(filename);
+    expect(await second.identity()).toEqual(identity);
+    await first.close();
+    await second.close();
+    expect(await open(filename).identity()).toEqual(identity);
+    expect((await open(join(dir, 'other.db')).identity()).storeId).not.toBe(identity.storeId);
+  });
+
+  it('continues the chain across reopen, and across connections appending in turn', async () => {
+    const filename = join(dir, 'events.db');
+    const a = open(filename);
+    await appendOne(a, 'case-1', 0);
+    const b = open(filename);
+    await appendOne(b, 'case-2', 0);
+    await appendOne(a, 'case-1', 1);
+    await a.close();
+    const c = open(filename);
+    await appendOne(c, 'case-3', 0);
+    const verification = await verifyChain(c.readAll({ after: 0 }));
+    expect(verification).toMatchObject({ valid: true, eventsChecked: 4, headHash: (await c.headHash()).hash });
+  });
+
+  it('migrates a version 1 database: adds the columns, chains the rows there in position order, makes an identity', async () => {
+    const filename = join(dir, 'v1.db');
+    const raw = new Database(filename);
+    raw.exec(`CREATE TABLE events (
+       position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,
+       version INTEGER NOT NULL, type TEXT NOT NULL, schema_version INTEGER NOT NULL, data TEXT NOT NULL,
+       personal TEXT NULL, metadata TEXT NOT NULL, command_id TEXT NOT NULL, recorded_at TEXT NOT NULL,
+       UNIQUE (stream_id, version));
+     CREATE INDEX events_command_id ON events (command_id);`);
+    raw.pragma('user_version = 1');
+    const insert = raw.prepare(
+      `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, personal, metadata, command_id, recorded_at)
+       VALUES (?, ?, ?, 'CaseOpened', 1, ?, ?, ?, ?, ?)`,
+    );
+    const written: string[] = [];
+    const insertAll = raw.transaction(() => {
+      for (let i = 0; i < 2500; i++) {
+        const commandId = `c${i}`;
+        const event = newEvent(commandId, { data: { i, ratio: i / 7 }, personal: i % 2 === 0 ? { name: `n${i}` } : null });
+        const streamId = `case-${i % 10}`;
+        insert.run(
+          event.eventId,
+          streamId,
+          Math.floor(i / 10) + 1,
+          JSON.stringify(event.data),
+          event.personal === null ? null : JSON.stringify(event.personal),
+          JSON.stringify(event.metadata),
+          commandId,
+          '2024-01-01T00:00:00.000Z',
+        );
+        written.push(event.eventId);
+      }
+    });
+    insertAll();
+    raw.close();
+
+    const store = open(filename);
+    const all = (await collect(store.readAll({ after: 0 }))).flat();
+    expect(all.map((e) => e.eventId)).toEqual(written);
+    let previousHash = GENESIS_HASH;
+    for (const event of all) {
+      expect(event.previousHash).toBe(previousHash);
+      expect(event.hash).toBe(chainHash(previousHash, event));
+      previousHash = event.hash;
+    }
+    expect(await verifyChain(store.readAll({ after: 0 }))).toMatchObject({ valid: true, eventsChecked: 2500 });
+    expect((await store.identity()).storeId).toMatch(/^[0-9a-f-]{36}$/);
+
+    // New appends chain on, with the next position.
+    const next = await appendOne(store, 'case-new', 0);
+    expect(next.events[0]!.position).toBe(2501);
+    expect((await store.readStream('case-new'))[0]!.previousHash).toBe(previousHash);
+    const check = new Database(filename, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(SQLITE_EVENT_STORE_SCHEMA_VERSION);
+    check.close();
+  });
+
+  it('keeps the gap of a deleted last event: the next append does not reuse its position', async () => {
+    const filename = join(dir, 'events.db');
+    const store = open(filename);
+    await appendOne(store, 'case-1', 0);
+    await appendOne(store, 'case-2', 0);
+    const raw = new Database(filename);
+    raw.prepare('DELETE FROM events WHERE position = 2').run();
+    raw.close();
+    const next = await appendOne(store, 'case-3', 0);
+    expect(next.events[0]!.position).toBe(3);
+    const verification = await verifyChain(store.readAll({ after: 0 }));
+    expect(verification.firstBroken).toMatchObject({ position: 2, reason: 'position-gap', eventId: null });
+  });
+
+  it('refuses to chain onto a last event whose stored hash is not a hash', async () => {
+    const filename = join(dir, 'events.db');
+    const store = open(filename);
+    await appendOne(store, 'case-1', 0);
+    const raw = new Database(filename);
+    raw.prepare(`UPDATE events SET hash = '' WHERE position = 1`).run();
+    raw.close();
+    const error = await expectStoreError(() => appendOne(store, 'case-2', 0), 'STORE_UNAVAILABLE');
+    expect(error.message).toMatch(/hash chain is broken/);
+    expect(await store.headPosition()).toBe(1);
   });
 
   it('refuses a database written by a newer schema', async () => {

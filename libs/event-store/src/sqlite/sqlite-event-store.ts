@@ -6,7 +6,16 @@
  * to read a stream and find its current version. Every append runs in one `BEGIN IMMEDIATE`
  * transaction, so there is a single writer at a time (across processes too) and positions are
  * committed in order: a reader never sees position n+1 before position n.
+ *
+ * Hash chain (see `audit/canonical.ts`): inside that same immediate transaction the append reads the
+ * last event's `hash`, allocates the positions itself (what AUTOINCREMENT would: past both the
+ * highest position and `sqlite_sequence`, so a deleted tail still leaves its gap) and stores each
+ * event with `previous_hash` and `hash = chainHash(previous_hash, event)`. The hash is computed from
+ * the JSON texts as written, parsed back: exactly the values `readStream`/`readAll` return, so a
+ * verifier recomputes it from a read. Schema version 2 added the columns and chained the rows
+ * already there in position order, and created `store_meta` with the store's identity.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,13 +27,16 @@ import {
 import type {
   AppendOptions,
   AppendResult,
+  ChainHead,
   EventStore,
   JsonObject,
   NewEvent,
   NewEventMetadata,
   ReadAllOptions,
   RecordedEvent,
+  StoreIdentity,
 } from '../event-store.port.js';
+import { chainHash, GENESIS_HASH } from '../audit/canonical.js';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file, or `':memory:'`. The parent directory is created when missing. */
@@ -37,8 +49,11 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** A migration step: SQL, or a function for steps that compute (both run inside the migration transaction). */
+type Migration = string | ((db: Database.Database) => void);
+
 /** Schema version written to `PRAGMA user_version`; each entry of MIGRATIONS moves it up by one. */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly Migration[] = [
   // 1: the log.
   `CREATE TABLE IF NOT EXISTS events (
      position       INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -55,6 +70,16 @@ const MIGRATIONS: readonly string[] = [
      UNIQUE (stream_id, version)
    );
    CREATE INDEX IF NOT EXISTS events_command_id ON events (command_id);`,
+  // 2: the hash chain and the store's identity.
+  (db) => {
+    // SQLite adds a NOT NULL column only with a default; the adapter always writes both columns, and
+    // the rows already there are chained right below, in the same transaction.
+    db.exec(`ALTER TABLE events ADD COLUMN previous_hash TEXT NOT NULL DEFAULT '';
+             ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+             CREATE TABLE IF NOT EXISTS store_meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);`);
+    db.prepare(`INSERT OR IGNORE INTO store_meta (key, value) VALUES ('store_id', ?)`).run(randomUUID());
+    chainExistingRows(db);
+  },
 ];
 
 export const SQLITE_EVENT_STORE_SCHEMA_VERSION = MIGRATIONS.length;
@@ -75,6 +100,8 @@ interface EventRow {
   personal: string | null;
   metadata: string;
   recorded_at: string;
+  previous_hash: string;
+  hash: string;
 }
 
 interface CommandRow {
@@ -87,11 +114,17 @@ interface CommandRow {
 
 interface HeadRow {
   stream_version: number | null;
+  /** AUTOINCREMENT's high-water mark (null before the first insert). */
+  seq: number | null;
+  last_position: number | null;
   last_recorded_at: string | null;
+  last_hash: string | null;
 }
 
 const EVENT_COLUMNS =
-  'position, event_id, stream_id, version, type, schema_version, data, personal, metadata, recorded_at';
+  'position, event_id, stream_id, version, type, schema_version, data, personal, metadata, recorded_at, previous_hash, hash';
+
+const HASH_PATTERN = /^[0-9a-f]{64}$/;
 
 export class SqliteEventStore implements EventStore {
   /** Opens (and migrates) the store; the same as `new SqliteEventStore(options)`, for async call sites. */
@@ -109,11 +142,13 @@ export class SqliteEventStore implements EventStore {
   private readonly stmtCommand: Database.Statement<[string], CommandRow>;
   private readonly stmtHead: Database.Statement<[string], HeadRow>;
   private readonly stmtInsert: Database.Statement<
-    [string, string, number, string, number, string, string | null, string, string, string]
+    [number, string, string, number, string, number, string, string | null, string, string, string, string, string]
   >;
   private readonly stmtStream: Database.Statement<[string], EventRow>;
   private readonly stmtAll: Database.Statement<[number, number, number], EventRow>;
   private readonly stmtHeadPosition: Database.Statement<[], { head: number }>;
+  private readonly stmtHeadHash: Database.Statement<[], { position: number; hash: string }>;
+  private readonly stmtStoreId: Database.Statement<[], { value: string }>;
   private readonly stmtPing: Database.Statement<[], { ok: number }>;
   private readonly appendTx: Database.Transaction<
     (streamId: string, events: NewEvent[], options: AppendOptions) => AppendResult
@@ -147,17 +182,23 @@ export class SqliteEventStore implements EventStore {
       );
       this.stmtHead = this.db.prepare(
         `SELECT (SELECT MAX(version) FROM events WHERE stream_id = ?) AS stream_version,
-                (SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1) AS last_recorded_at`,
+                (SELECT seq FROM sqlite_sequence WHERE name = 'events') AS seq,
+                (SELECT MAX(position) FROM events) AS last_position,
+                (SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1) AS last_recorded_at,
+                (SELECT hash FROM events ORDER BY position DESC LIMIT 1) AS last_hash`,
       );
       this.stmtInsert = this.db.prepare(
-        `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, personal, metadata, command_id, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO events (position, event_id, stream_id, version, type, schema_version, data, personal, metadata,
+                             command_id, recorded_at, previous_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       this.stmtStream = this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? ORDER BY version`);
       this.stmtAll = this.db.prepare(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
       );
       this.stmtHeadPosition = this.db.prepare('SELECT COALESCE(MAX(position), 0) AS head FROM events');
+      this.stmtHeadHash = this.db.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1');
+      this.stmtStoreId = this.db.prepare(`SELECT value FROM store_meta WHERE key = 'store_id'`);
       this.stmtPing = this.db.prepare('SELECT 1 AS ok');
       this.appendTx = this.db.transaction((streamId: string, events: NewEvent[], options: AppendOptions) =>
         this.appendInTransaction(streamId, events, options),
@@ -213,6 +254,24 @@ export class SqliteEventStore implements EventStore {
     return this.run(() => this.stmtHeadPosition.get()!.head);
   }
 
+  async headHash(): Promise<ChainHead> {
+    this.assertOpen();
+    return this.run(() => {
+      const row = this.stmtHeadHash.get();
+      return row === undefined ? { position: 0, hash: GENESIS_HASH } : { position: row.position, hash: row.hash };
+    });
+  }
+
+  /** Made by the schema migration that created `store_meta`; the same for every connection to the file. */
+  async identity(): Promise<StoreIdentity> {
+    this.assertOpen();
+    return this.run(() => {
+      const row = this.stmtStoreId.get();
+      if (row === undefined) throw new EventStoreError('STORE_UNAVAILABLE', 'the SQLite event store has no store_id in store_meta');
+      return { storeId: row.value, kind: 'sqlite' as const };
+    });
+  }
+
   async *follow(options: {
     after: number;
     batchSize?: number;
@@ -262,24 +321,58 @@ export class SqliteEventStore implements EventStore {
     let recordedAt = this.now().toISOString();
     if (head.last_recorded_at !== null && head.last_recorded_at > recordedAt) recordedAt = head.last_recorded_at;
 
+    let previousHash = head.last_hash ?? GENESIS_HASH;
+    if (!HASH_PATTERN.test(previousHash)) {
+      // Only a write that bypassed the adapter can leave this; chaining onto it would hide it.
+      throw new EventStoreError(
+        'STORE_UNAVAILABLE',
+        `the hash chain is broken: the last event (position ${head.last_position}) has no valid hash`,
+        { position: head.last_position },
+      );
+    }
+    // What AUTOINCREMENT would pick, chosen here because the hash covers the position.
+    let position = Math.max(head.seq ?? 0, head.last_position ?? 0);
+
     const written: AppendResult['events'] = new Array(events.length);
     let version = actualVersion;
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
       version += 1;
-      const info = this.stmtInsert.run(
+      position += 1;
+      const data = JSON.stringify(event.data);
+      const personal = event.personal === null ? null : JSON.stringify(event.personal);
+      const metadata = JSON.stringify(event.metadata);
+      // Hash the stored texts as a read parses them, not the caller's objects (which may hold
+      // undefined, toJSON()... that JSON drops or rewrites).
+      const hash = chainHash(previousHash, {
+        position,
+        eventId: event.eventId,
+        streamId,
+        version,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: JSON.parse(data) as JsonObject,
+        personal: personal === null ? null : (JSON.parse(personal) as JsonObject),
+        metadata: JSON.parse(metadata) as NewEventMetadata,
+        recordedAt,
+      });
+      this.stmtInsert.run(
+        position,
         event.eventId,
         streamId,
         version,
         event.type,
         event.schemaVersion,
-        JSON.stringify(event.data),
-        event.personal === null ? null : JSON.stringify(event.personal),
-        JSON.stringify(event.metadata),
+        data,
+        personal,
+        metadata,
         options.commandId,
         recordedAt,
+        previousHash,
+        hash,
       );
-      written[i] = { eventId: event.eventId, version, position: Number(info.lastInsertRowid) };
+      written[i] = { eventId: event.eventId, version, position };
+      previousHash = hash;
     }
     return { streamId, version, events: written, recordedAt, duplicate: false };
   }
@@ -337,7 +430,11 @@ export class SqliteEventStore implements EventStore {
           { schemaVersion: current, supported: MIGRATIONS.length },
         );
       }
-      for (let v = current; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]!);
+      for (let v = current; v < MIGRATIONS.length; v++) {
+        const migration = MIGRATIONS[v]!;
+        if (typeof migration === 'string') this.db.exec(migration);
+        else migration(this.db);
+      }
       if (current !== MIGRATIONS.length) this.db.pragma(`user_version = ${MIGRATIONS.length}`);
     });
     migrateTx.immediate();
@@ -457,7 +554,31 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     personal: row.personal === null ? null : (JSON.parse(row.personal) as JsonObject),
     metadata: JSON.parse(row.metadata) as NewEventMetadata,
     recordedAt: row.recorded_at,
+    previousHash: row.previous_hash,
+    hash: row.hash,
   };
+}
+
+/** Migration 2: chains the rows already in the log, in position order, from what a read returns. */
+function chainExistingRows(db: Database.Database): void {
+  const page = db.prepare<[number], EventRow>(
+    `SELECT position, event_id, stream_id, version, type, schema_version, data, personal, metadata, recorded_at,
+            '' AS previous_hash, '' AS hash
+       FROM events WHERE position > ? ORDER BY position LIMIT 1000`,
+  );
+  const update = db.prepare<[string, string, number]>('UPDATE events SET previous_hash = ?, hash = ? WHERE position = ?');
+  let previousHash = GENESIS_HASH;
+  let after = 0;
+  for (;;) {
+    const rows = page.all(after);
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      const hash = chainHash(previousHash, toRecordedEvent(row));
+      update.run(previousHash, hash, row.position);
+      previousHash = hash;
+      after = row.position;
+    }
+  }
 }
 
 /**

@@ -15,6 +15,8 @@
  * Not a spec file itself (no `.spec.ts`), so it only runs when an adapter's spec calls it.
  */
 import { randomUUID } from 'node:crypto';
+import { chainHash, GENESIS_HASH } from '../audit/canonical.js';
+import { verifyChain, verifyEvent } from '../audit/verify-chain.js';
 import { EventStoreError, WrongExpectedVersionError } from '../event-store.port.js';
 import type {
   AppendResult,
@@ -42,6 +44,8 @@ export interface EventStoreContractOptions {
   injectableClock?: boolean;
   /** How long a follower may take to see an append (default 5000 ms). */
   followTimeoutMs?: number;
+  /** Whether positions are 1, 2, 3... (default true); KurrentDB's are sparse. */
+  densePositions?: boolean;
 }
 
 /** A clock the tests move by hand (forwards and backwards). */
@@ -194,6 +198,7 @@ export function describeEventStoreContract(
 ): void {
   const injectableClock = options.injectableClock ?? true;
   const followTimeoutMs = options.followTimeoutMs ?? 5000;
+  const densePositions = options.densePositions ?? true;
 
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
@@ -268,9 +273,12 @@ export function describeEventStoreContract(
         expect(result.events[1]!.position).toBeGreaterThan(result.events[0]!.position);
         expect(result.events[0]!.position).toBeGreaterThan(0);
 
+        const firstFields = { ...first, streamId, version: 1, position: result.events[0]!.position, recordedAt: result.recordedAt };
+        const secondFields = { ...second, streamId, version: 2, position: result.events[1]!.position, recordedAt: result.recordedAt };
+        const firstHash = chainHash(GENESIS_HASH, firstFields);
         const expected: RecordedEvent[] = [
-          { ...first, streamId, version: 1, position: result.events[0]!.position, recordedAt: result.recordedAt },
-          { ...second, streamId, version: 2, position: result.events[1]!.position, recordedAt: result.recordedAt },
+          { ...firstFields, previousHash: GENESIS_HASH, hash: firstHash },
+          { ...secondFields, previousHash: firstHash, hash: chainHash(firstHash, secondFields) },
         ];
         const read = await store.readStream(streamId);
         expect(read).toStrictEqual(expected);
@@ -325,6 +333,128 @@ export function describeEventStoreContract(
         const r2 = await appendNew(newStreamId(), 1, 0);
         expect(await store.headPosition()).toBe(r2.events[0]!.position);
         expect(r2.events[0]!.position).toBeGreaterThan(r1.events[2]!.position);
+      });
+    });
+
+    describe('hash chain', () => {
+      const HEX64 = /^[0-9a-f]{64}$/;
+
+      async function readLog(): Promise<RecordedEvent[]> {
+        return (await collect(store.readAll({ after: 0 }))).flat();
+      }
+
+      it('links every event to the one before it, from genesis, also inside a multi-event append', async () => {
+        const a = newStreamId('case');
+        const b = newStreamId('prisoner');
+        await appendNew(a, 1, 0);
+        await appendNew(b, 3, 0);
+        await appendNew(a, 2, 1);
+        await appendNew(b, 1, 3);
+        const all = await readLog();
+        expect(all).toHaveLength(7);
+        expect(all[0]!.previousHash).toBe(GENESIS_HASH);
+        for (let i = 0; i < all.length; i++) {
+          const event = all[i]!;
+          expect(event.hash).toMatch(HEX64);
+          expect(event.previousHash).toMatch(HEX64);
+          if (i > 0) expect(event.previousHash).toBe(all[i - 1]!.hash);
+          expect(event.hash).toBe(chainHash(event.previousHash, event));
+          expect(verifyEvent(event)).toBe(true);
+        }
+        expect(new Set(all.map((e) => e.hash)).size).toBe(7);
+
+        // Every read hands out the same hashes: a stream, the log in small batches, the log from the middle of an append.
+        const byId = new Map(all.map((e) => [e.eventId, e]));
+        for (const streamId of [a, b]) {
+          for (const event of await store.readStream(streamId)) expect(event).toStrictEqual(byId.get(event.eventId));
+        }
+        expect((await collect(store.readAll({ after: 0, batchSize: 2 }))).flat()).toStrictEqual(all);
+        expect((await collect(store.readAll({ after: all[2]!.position }))).flat()).toStrictEqual(all.slice(3));
+      });
+
+      it('reports the head hash: genesis when empty, then the last event', async () => {
+        expect(await store.headHash()).toEqual({ position: 0, hash: GENESIS_HASH });
+        const first = await appendNew(newStreamId(), 2, 0);
+        let all = await readLog();
+        expect(await store.headHash()).toEqual({ position: first.events[1]!.position, hash: all[1]!.hash });
+        const second = await appendNew(newStreamId(), 1, 0);
+        all = await readLog();
+        expect(await store.headHash()).toEqual({ position: second.events[0]!.position, hash: all[2]!.hash });
+        expect(await store.headPosition()).toBe(second.events[0]!.position);
+      });
+
+      it('verifies as an unbroken chain, from the start and from a later position', async () => {
+        for (let i = 0; i < 6; i++) await appendNew(i % 2 === 0 ? newStreamId('case') : newStreamId('prisoner'), 1 + (i % 3), 0);
+        const all = await readLog();
+        const head = await store.headHash();
+
+        const whole = await verifyChain(store.readAll({ after: 0, batchSize: 3 }), { densePositions });
+        expect(whole).toEqual({
+          eventsChecked: all.length,
+          firstPosition: all[0]!.position,
+          lastPosition: head.position,
+          headHash: head.hash,
+          valid: true,
+          firstBroken: null,
+        });
+
+        const from = all[4]!;
+        const tail = await verifyChain(store.readAll({ after: all[3]!.position }), {
+          from: from.position,
+          expectedPreviousHash: all[3]!.hash,
+          densePositions,
+        });
+        expect(tail).toMatchObject({ valid: true, eventsChecked: all.length - 4, firstPosition: from.position, headHash: head.hash });
+
+        // Anchored to a wrong previous hash, the same range does not verify.
+        const wrong = await verifyChain(store.readAll({ after: all[3]!.position }), {
+          from: from.position,
+          expectedPreviousHash: all[2]!.hash,
+          densePositions,
+        });
+        expect(wrong.firstBroken).toMatchObject({ position: from.position, reason: 'previous-hash-mismatch' });
+      });
+
+      it('leaves the chain where it was after a refused append and a retried command', async () => {
+        const streamId = newStreamId();
+        const commandId = randomUUID();
+        const events = [newEvent(commandId), newEvent(commandId)];
+        await store.append(streamId, events, { expectedVersion: 0, commandId });
+        const head = await store.headHash();
+
+        await expectStoreError(() => appendNew(streamId, 1, 0), 'WRONG_EXPECTED_VERSION');
+        await store.append(streamId, events, { expectedVersion: 0, commandId }); // duplicate
+        expect(await store.headHash()).toEqual(head);
+
+        const next = await appendNew(streamId, 1, 2);
+        const all = await readLog();
+        expect(all).toHaveLength(3);
+        expect(all[2]!.previousHash).toBe(head.hash);
+        expect(await store.headHash()).toEqual({ position: next.events[0]!.position, hash: all[2]!.hash });
+        expect((await verifyChain([all], { densePositions })).valid).toBe(true);
+      });
+
+      it('hands the same hashes to followers, also when they start in the middle of an append', async () => {
+        await appendNew(newStreamId(), 3, 0);
+        const all = await readLog();
+        const follower = startFollowing(store, { after: all[0]!.position, batchSize: 1 });
+        await follower.waitFor(2, followTimeoutMs);
+        await appendNew(newStreamId(), 2, 0);
+        await follower.waitFor(4, followTimeoutMs);
+        await follower.stop();
+        expect(follower.received).toStrictEqual((await readLog()).slice(1));
+      });
+    });
+
+    describe('identity', () => {
+      it('is a UUID and the same on every call', async () => {
+        expect(store.identity).toBeDefined();
+        const first = await store.identity!();
+        expect(first.storeId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+        expect(['sqlite', 'postgres', 'kurrentdb']).toContain(first.kind);
+        await appendNew(newStreamId(), 1, 0);
+        expect(await store.identity!()).toEqual(first);
+        expect(await store.identity!()).toEqual(first);
       });
     });
 
