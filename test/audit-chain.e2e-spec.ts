@@ -99,7 +99,12 @@ describe('audit: the hash chain, bundles, and reproducible reports', () => {
     expect(beyond.body.errors[0].field).toBe('atPosition');
   });
 
-  (TEST_ON_POSTGRES ? it.skip : it)('reports the position of a row edited directly in the SQLite file', async () => {
+  (TEST_ON_POSTGRES ? it.skip : it)('reports the position of a row edited directly in the SQLite file, over HTTP and in the CLI', async () => {
+    const cliVerify = () =>
+      spawnSync(process.execPath, [DIST.cli, 'verify'], { env: { PATH: process.env['PATH'] ?? '', EVENT_STORE: 'sqlite', DATA_DIR: t.dataDir }, encoding: 'utf8' });
+    const intact = cliVerify();
+    expect(intact.status).toBe(0);
+    expect(intact.stdout).toMatch(/chain intact: 6 events checked, head 6 [0-9a-f]{64}/);
     const db = new Database(join(t.dataDir, 'events.sqlite'));
     try {
       db.prepare("UPDATE events SET data = json_set(data, '$.legalBasis', 'amnesty_law') WHERE position = 5").run();
@@ -109,5 +114,8 @@ describe('audit: the hash chain, bundles, and reproducible reports', () => {
     const res = (await request(t.http).get('/api/audit/verify').expect(200)).body;
     expect(res).toMatchObject({ valid: false, firstBroken: { position: 5, reason: 'hash-mismatch' } });
     expect(res.eventsChecked).toBe(5);
+    const broken = cliVerify();
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/chain BROKEN at position 5: hash-mismatch/);
   });
 });
