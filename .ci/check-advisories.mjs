@@ -10,7 +10,8 @@ try {
   report = {};
 }
 if (report.error || (!report.metadata && run.status !== 0)) {
-  const reason = report.error?.summary ?? report.error?.code ?? (run.stderr.trim().split('\n').pop() || 'no answer');
+  const stderrLine = run.stderr.split('\n').find((l) => /audit/i.test(l) && !/^npm error A complete log/.test(l));
+  const reason = report.error?.summary || stderrLine?.replace(/^npm (warn|error) /, '') || report.error?.code || 'no answer';
   console.warn(`npm audit could not be run against this registry (${reason}): production advisories NOT checked in this run.`);
   process.exit(0);
 }
