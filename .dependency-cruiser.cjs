@@ -2,7 +2,8 @@
  * Layer rules, with no exceptions:
  *   domain      -> nothing outside itself (no framework, no I/O, no packages)
  *   event-store -> no domain, no application, no apps (it knows envelopes only)
- *   application -> domain and event-store ports; no Nest, no apps
+ *   application -> domain, event-store and crypto ports; no Nest, no apps
+ *   crypto      -> nothing of the cases (no domain, application, event-store, apps)
  *   libs        -> never apps
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -20,6 +21,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/event-store/' },
       to: { path: '^(libs/(domain|application)|apps)/' },
+    },
+    {
+      name: 'crypto-knows-no-cases',
+      comment: 'Encryption of personal data is generic: subjects, envelopes, keys. It knows no event, case or store of events.',
+      severity: 'error',
+      from: { path: '^libs/crypto/' },
+      to: { path: '^(libs/(domain|application|event-store|projections|infrastructure|config)|apps)/' },
     },
     {
       name: 'application-is-framework-free',

@@ -12,11 +12,16 @@ export default {
     '^#config$': '<rootDir>/libs/config/src/index.ts',
     '^#infrastructure$': '<rootDir>/libs/infrastructure/src/index.ts',
     '^#event-store$': '<rootDir>/libs/event-store/src/index.ts',
+    '^#crypto$': '<rootDir>/libs/crypto/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+    // The CommonJS @nestjs/throttler require()s the ESM-only @nestjs/common and @nestjs/core: see test/support/esm-bridge.setup.ts.
+    '/node_modules/@nestjs/throttler/dist/.+\\.js$': '<rootDir>/test/support/esm-bridge.transform.cjs',
   },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/throttler/)', '\\.pnp\\.[^\\/]+$'],
+  setupFiles: ['<rootDir>/test/support/esm-bridge.setup.ts'],
   testTimeout: 30000,
   globalSetup: '<rootDir>/test/support/global-setup.js',
 };

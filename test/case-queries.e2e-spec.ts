@@ -1,5 +1,4 @@
-import request from 'supertest';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { request, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
  * The caseworker and lawyer lists, read from the projections after cases were recorded over HTTP
@@ -37,9 +36,8 @@ describe('the caseworker and lawyer lists', () => {
   const eventIds: Record<string, string> = {};
 
   const open = async (key: string, person: Person, detention?: { occurredOn: string; facility: string }) => {
-    const res = await request(t.http)
+    const res = await request(t, actors['caseworker-1'])
       .post('/api/cases')
-      .set('X-Actor', 'caseworker-1')
       .send({
         person: { nationalities: ['VE'], gender: 'male', minor: false, affiliation: 'civilian', ...person },
         ...(detention ? { detention: { ...detention, source: FORO_PENAL } } : {}),
@@ -48,17 +46,21 @@ describe('the caseworker and lawyer lists', () => {
     id[key] = res.body.caseId as string;
   };
   const post = async (key: string, path: string, body: object, actor = 'caseworker-1') => {
-    const res = await request(t.http).post(`/api/cases/${id[key]}/${path}`).set('X-Actor', actor).send(body);
+    const res = await request(t, actors[actor]).post(`/api/cases/${id[key]}/${path}`).send(body);
     if (res.status !== 201) throw new Error(`${key} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.eventId as string;
   };
-  const get = (path: string) => request(t.http).get(`/api/${path}`);
+  const get = (path: string) => request(t).get(`/api/${path}`);
   const ok = async (path: string) => (await get(path).expect(200)).body;
+
+  /** The two people recording: what each records is signed `token:<name>`. */
+  const actors: Record<string, { token: string }> = {};
 
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-03-01T16:00:00Z' });
 
     t.clock.set(T1);
+    for (const name of ['caseworker-1', 'supervisor-2']) actors[name] = { token: await t.issueToken('caseworker', name) };
     await open('rocio', { fullName: 'Rocío San Miguel', nationalities: ['ES', 'VE'], gender: 'female', externalReference: 'FP-2024-0209' }, { occurredOn: '2024-02-09', facility: 'El Helicoide' });
     eventIds['rocioRelease'] = await post('rocio', 'releases', { occurredOn: '2026-01-08', legalBasis: 'government_announcement', conditions: MONTHLY, verification: 'reported' });
     await post('rocio', 'amnesty-requests', { occurredOn: '2026-01-20', filedBy: 'lawyer', requestId: ROCIO_REQUEST });
@@ -253,7 +255,7 @@ describe('the caseworker and lawyer lists', () => {
         type: 'Detained',
         occurredOn: '2025-06-10',
         recordedAt: T1,
-        actor: 'caseworker-1',
+        actor: 'token:caseworker-1',
         source: { kind: 'ngo', name: 'Foro Penal', reference: null },
         verification: 'confirmed',
         data: { facility: 'Rodeo I', arrestingAuthority: null, charges: [] },
@@ -267,9 +269,9 @@ describe('the caseworker and lawyer lists', () => {
         occurredOn: '2025-08-01',
         data: { toFacility: 'Tocorón' },
         retracted: true,
-        retractedBy: { eventId: eventIds['anaRetraction'], reason: 'another Ana Pérez', recordedAt: T2, actor: 'supervisor-2' },
+        retractedBy: { eventId: eventIds['anaRetraction'], reason: 'another Ana Pérez', recordedAt: T2, actor: 'token:supervisor-2' },
       });
-      expect(retraction).toMatchObject({ eventId: eventIds['anaRetraction'], actor: 'supervisor-2', recordedAt: T2, data: { retractedEventId: eventIds['anaTransfer'] } });
+      expect(retraction).toMatchObject({ eventId: eventIds['anaRetraction'], actor: 'token:supervisor-2', recordedAt: T2, data: { retractedEventId: eventIds['anaTransfer'] } });
       expect(body.events[3].countsOn).toBe(false);
       expect((await ok(`cases/${id['ana']}/history`)).events[3]).toMatchObject({ type: 'AmnestyRequested', occurredOn: '2026-02-10', countsOn: true });
     });
@@ -287,7 +289,7 @@ describe('the caseworker and lawyer lists', () => {
       expect(release).toMatchObject({
         type: 'Released',
         verification: 'reported',
-        confirmedBy: { eventId: eventIds['rocioConfirmation'], source: { kind: 'ngo', name: 'Foro Penal', reference: null }, recordedAt: T2, actor: 'supervisor-2' },
+        confirmedBy: { eventId: eventIds['rocioConfirmation'], source: { kind: 'ngo', name: 'Foro Penal', reference: null }, recordedAt: T2, actor: 'token:supervisor-2' },
       });
       const before = await ok(`cases/${id['rocio']}/history?knownAt=${BEFORE_T2}`);
       expect(before.events.find((e: { eventId: string }) => e.eventId === eventIds['rocioRelease']).confirmedBy).toBeNull();

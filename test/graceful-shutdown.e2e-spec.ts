@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateAccessToken } from '#application';
 import { SqliteEventStore } from '#event-store';
 import { DIST, startProcess } from './support/processes.js';
 
@@ -12,14 +13,15 @@ describe('graceful shutdown', () => {
   it('answers in-flight commands before exiting, and every acknowledged command is stored', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pct-shutdown-'));
     const port = 5100 + Math.floor(Math.random() * 800);
-    const api = startProcess(DIST.api, { EVENT_STORE: 'sqlite', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'log' });
+    const admin = generateAccessToken();
+    const api = startProcess(DIST.api, { EVENT_STORE: 'sqlite', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'log', BOOTSTRAP_ADMIN_TOKEN: admin });
     try {
       await api.waitFor(/Listening on/);
       const base = `http://127.0.0.1:${port}/api`;
       const send = (i: number) =>
         fetch(`${base}/cases`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'Idempotency-Key': `shutdown-${i}` },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}`, 'Idempotency-Key': `shutdown-${i}` },
           body: JSON.stringify({ person: { fullName: `P${i}`, nationalities: ['VE'], gender: 'male', minor: false, affiliation: 'civilian' }, detention: { occurredOn: '2025-01-01' } }),
         }).then(
           async (r) => ({ status: r.status, caseId: ((await r.json()) as { caseId?: string }).caseId }),

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { CaseCommandExecutor } from '#application';
+import { CaseCommandExecutor, generateAccessToken } from '#application';
 import { addDays, caseDecider, DomainError } from '#domain';
 import { PostgresEventStore } from '#event-store';
 import { CaseHistoryProjection, FiguresProjection, openPostgresReadModels, ProjectionCheckpointEntity, Projector } from '#projections';
@@ -51,7 +51,7 @@ describeOnPostgres('scale-out on PostgreSQL', () => {
     schemas.push(schema);
     const dataDir = mkdtempSync(join(tmpdir(), 'pct-scale-'));
     dirs.push(dataDir);
-    return { EVENT_STORE: 'postgres', DATABASE_URL: url, DATABASE_SCHEMA: schema, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    return { EVENT_STORE: 'postgres', DATABASE_URL: url, DATABASE_SCHEMA: schema, DATA_DIR: dataDir, LOG_LEVEL: 'warn', MASTER_KEY: randomBytes(32).toString('base64') };
   };
 
   it('two projectors never both apply an event: one leads, the other takes over when it is killed, and the read models equal a rebuild', async () => {
@@ -123,12 +123,15 @@ describeOnPostgres('scale-out on PostgreSQL', () => {
   it('two API processes on one store keep optimistic concurrency across processes', async () => {
     const env = settings();
     const ports = [4100 + Math.floor(Math.random() * 400), 4600 + Math.floor(Math.random() * 400)];
-    const apis = ports.map((port) => startProcess(DIST.api, { ...env, PORT: String(port), LOG_LEVEL: 'log' }));
+    // Both processes start with the same first admin, on the same token table: one creates it, the other finds it.
+    const admin = generateAccessToken();
+    const authorization = `Bearer ${admin}`;
+    const apis = ports.map((port) => startProcess(DIST.api, { ...env, PORT: String(port), LOG_LEVEL: 'log', BOOTSTRAP_ADMIN_TOKEN: admin }));
     processes.push(...apis);
     await Promise.all(apis.map((api) => api.waitFor(/Listening on/)));
     const base = ports.map((p) => `http://127.0.0.1:${p}/api`);
     const post = (i: number, path: string, body: object, headers: Record<string, string> = {}) =>
-      fetch(`${base[i]}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      fetch(`${base[i]}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization, ...headers }, body: JSON.stringify(body) });
 
     const opened = await post(0, '/cases', { person: { fullName: 'Contended', nationalities: ['VE'], gender: 'female', minor: false, affiliation: 'civilian' }, detention: { occurredOn: '2025-01-07' } });
     expect(opened.status).toBe(201);
@@ -146,12 +149,15 @@ describeOnPostgres('scale-out on PostgreSQL', () => {
     const unpinned = await Promise.all(Array.from({ length: 10 }, (_, k) => post(k % 2, `/cases/${caseId}/charges`, { occurredOn: '2025-03-01', charges: [`charge ${k}`] })));
     expect(unpinned.map((a) => a.status)).toEqual(Array(10).fill(201));
 
-    const events = (await (await fetch(`${base[1]}/cases/${caseId}/events`)).json()) as { events: { version: number }[] };
+    const events = (await (await fetch(`${base[1]}/cases/${caseId}/events`, { headers: { authorization } })).json()) as { events: { version: number }[] };
     expect(events.events.map((e) => e.version)).toEqual(Array.from({ length: 2 + 8 + 10 }, (_, k) => k + 1));
     // Both processes read the same read models, kept by whichever holds the projector lease.
     await waitUntil(async () => {
-      const answers = await Promise.all(base.map(async (b) => ((await (await fetch(`${b}/stats?asOf=2026-01-01`)).json()) as { counts: { detained: number } }).counts.detained));
+      const answers = await Promise.all(base.map(async (b) => ((await (await fetch(`${b}/stats?asOf=2026-01-01`, { headers: { authorization } })).json()) as { counts: { detained: number } }).counts.detained));
       return answers.every((d) => d === 1);
     }, 20_000, 'both APIs to report the case');
+    const tokens = (await (await fetch(`${base[0]}/admin/tokens`, { headers: { authorization } })).json()) as { items: { name: string; role: string }[] };
+    expect(tokens.items.map((t) => [t.name, t.role])).toEqual([['bootstrap-admin', 'admin']]);
+    expect((await fetch(`${base[1]}/stats`)).status).toBe(401);
   }, 120_000);
 });

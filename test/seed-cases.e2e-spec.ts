@@ -1,5 +1,4 @@
-import request from 'supertest';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { request, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
  * The notable cases of the public account (shared/seed), recorded over HTTP as a caseworker would,
@@ -16,9 +15,8 @@ describe('the seed cases, over HTTP', () => {
   afterAll(async () => t.close());
 
   const open = async (fullName: string, nationalities: string[], gender: string, detainedOn: string, facility = 'El Helicoide') => {
-    const res = await request(t.http)
+    const res = await request(t)
       .post('/api/cases')
-      .set('X-Actor', 'caseworker-1')
       .send({
         person: { fullName, nationalities, gender, minor: false, affiliation: 'civilian' },
         detention: { occurredOn: detainedOn, facility, source: FORO_PENAL },
@@ -29,8 +27,8 @@ describe('the seed cases, over HTTP', () => {
     return res.body.caseId as string;
   };
   const post = (caseId: string, path: string, body: object) =>
-    request(t.http).post(`/api/cases/${caseId}/${path}`).set('X-Actor', 'caseworker-1').send(body);
-  const get = (caseId: string, query = '') => request(t.http).get(`/api/cases/${caseId}${query}`).expect(200);
+    request(t).post(`/api/cases/${caseId}/${path}`).send(body);
+  const get = (caseId: string, query = '') => request(t).get(`/api/cases/${caseId}${query}`).expect(200);
 
   it('Rocío San Miguel: detained 9 Feb 2024, released under conditions on 8 Jan 2026 after 699 days', async () => {
     const id = await open('Rocío San Miguel', ['ES', 'VE'], 'female', '2024-02-09');

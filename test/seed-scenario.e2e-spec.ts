@@ -1,5 +1,4 @@
-import request from 'supertest';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { request, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
  * The January–February 2026 releases as the public account tells them: about 800 people held
@@ -37,7 +36,7 @@ describe('the seed scenario: published figures against named, confirmed cases', 
     };
     const detentionDays = Array.from({ length: HELD_BEFORE_2026 }, (_, i) => `${2019 + (i % 7)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`);
     await inParallel(detentionDays, async (day, i) => {
-      const res = await request(t.http)
+      const res = await request(t)
         .post('/api/cases')
         .send({
           person: { fullName: `Persona ${i}`, nationalities: i % 40 === 0 ? ['ES', 'VE'] : ['VE'], gender: i % 9 === 0 ? 'female' : 'male', minor: false, affiliation: i % 10 === 0 ? 'military' : 'civilian' },
@@ -55,7 +54,7 @@ describe('the seed scenario: published figures against named, confirmed cases', 
     }
     for (let k = 0; k < REPORTED_ONLY; k++) releases.push({ day: '2026-01-14', caseId: caseIds[next++]!, verification: 'reported' });
     await inParallel(releases, (r, i) =>
-      request(t.http)
+      request(t)
         .post(`/api/cases/${r.caseId}/releases`)
         .send({
           occurredOn: r.day,
@@ -67,40 +66,40 @@ describe('the seed scenario: published figures against named, confirmed cases', 
         .expect(201),
     );
     for (const [asOf, value] of GOVERNMENT) {
-      await request(t.http)
+      await request(t)
         .post('/api/figures')
         .send({ source: { kind: 'government', name: 'Venezuelan government' }, metric: 'releases', value, since: '2026-01-08', asOf })
         .expect(201);
     }
     for (const [asOf, value] of CONFIRMED_SINCE_JAN_8) {
-      await request(t.http).post('/api/figures').send({ source: { kind: 'ngo', name: 'Foro Penal' }, metric: 'releases', value, since: '2026-01-08', asOf }).expect(201);
+      await request(t).post('/api/figures').send({ source: { kind: 'ngo', name: 'Foro Penal' }, metric: 'releases', value, since: '2026-01-08', asOf }).expect(201);
     }
     await t.settle();
   }, 120_000);
   afterAll(async () => t.close());
 
   it.each(CONFIRMED_SINCE_JAN_8)('counts the confirmed releases from 8 January to %s: %i', async (to, expected) => {
-    const res = await request(t.http).get(`/api/stats/flows?from=2026-01-08&to=${to}`).expect(200);
+    const res = await request(t).get(`/api/stats/flows?from=2026-01-08&to=${to}`).expect(200);
     expect(res.body.flows.releases.total).toBe(expected);
-    const all = await request(t.http).get(`/api/stats/flows?from=2026-01-08&to=${to}&verification=all`).expect(200);
+    const all = await request(t).get(`/api/stats/flows?from=2026-01-08&to=${to}&verification=all`).expect(200);
     expect(all.body.flows.releases.total).toBe(expected + (to >= '2026-01-14' ? REPORTED_ONLY : 0));
   });
 
   it('counts everyone held on 7 January, and who is still deprived of liberty on 20 February', async () => {
-    const before = await request(t.http).get('/api/stats?asOf=2026-01-07').expect(200);
+    const before = await request(t).get('/api/stats?asOf=2026-01-07').expect(200);
     expect(before.body.counts).toEqual({ detained: 800, disappeared: 0, house_arrest: 0, conditional_release: 0, released: 0, deceased: 0 });
     expect(before.body.deprivedOfLiberty).toBe(800);
     expect(before.body.breakdowns).toMatchObject({ foreignNationals: 20, military: 80, civilians: 720, women: 89, men: 711 });
 
-    const after = await request(t.http).get('/api/stats?asOf=2026-02-20').expect(200);
+    const after = await request(t).get('/api/stats?asOf=2026-02-20').expect(200);
     expect(after.body.counts.released + after.body.counts.conditional_release).toBe(545);
     expect(after.body.deprivedOfLiberty).toBe(800 - 545);
-    const withReported = await request(t.http).get('/api/stats?asOf=2026-02-20&verification=all').expect(200);
+    const withReported = await request(t).get('/api/stats?asOf=2026-02-20&verification=all').expect(200);
     expect(withReported.body.deprivedOfLiberty).toBe(800 - 545 - REPORTED_ONLY);
   });
 
   it('gives the same numbers as a daily series', async () => {
-    const res = await request(t.http).get('/api/stats/series?from=2026-01-08&to=2026-02-20&step=day').expect(200);
+    const res = await request(t).get('/api/stats/series?from=2026-01-08&to=2026-02-20&step=day').expect(200);
     let cumulative = 0;
     const byDay = new Map<string, number>();
     for (const p of res.body.points) {
@@ -112,7 +111,7 @@ describe('the seed scenario: published figures against named, confirmed cases', 
   });
 
   it('sets each published figure beside the named, confirmed releases of its window, and shows the gap', async () => {
-    const res = await request(t.http).get('/api/stats/reconciliation?metric=releases&since=2026-01-08&asOf=2026-01-23').expect(200);
+    const res = await request(t).get('/api/stats/reconciliation?metric=releases&since=2026-01-08&asOf=2026-01-23').expect(200);
     expect(res.body.confirmedNamedCases).toBe(154);
     const government = res.body.figures.filter((f: { source: { kind: string } }) => f.source.kind === 'government');
     expect(government.map((f: { asOf: string; value: number; confirmedNamedCases: number; gap: number }) => [f.asOf, f.value, f.confirmedNamedCases, f.gap])).toEqual([
@@ -122,20 +121,20 @@ describe('the seed scenario: published figures against named, confirmed cases', 
     ]);
     const ngo = res.body.figures.filter((f: { source: { kind: string } }) => f.source.kind === 'ngo');
     expect(ngo.every((f: { gap: number }) => f.gap === 0)).toBe(true);
-    const listed = await request(t.http).get('/api/figures?metric=releases&source=government').expect(200);
+    const listed = await request(t).get('/api/figures?metric=releases&source=government').expect(200);
     expect(listed.body.figures.map((f: { value: number }) => f.value)).toEqual([116, 406, 626]);
   });
 
   it('groups by nationality (a dual national counts under each) and by facility', async () => {
-    const res = await request(t.http).get('/api/stats?asOf=2026-01-07&groupBy=nationality').expect(200);
+    const res = await request(t).get('/api/stats?asOf=2026-01-07&groupBy=nationality').expect(200);
     const byNationality = Object.fromEntries(res.body.groups.map((g: { group: { nationality: string }; deprivedOfLiberty: number }) => [g.group.nationality, g.deprivedOfLiberty]));
     expect(byNationality).toEqual({ VE: 800, ES: 20 });
-    const facilities = await request(t.http).get('/api/stats?asOf=2026-01-07&groupBy=facility').expect(200);
+    const facilities = await request(t).get('/api/stats?asOf=2026-01-07&groupBy=facility').expect(200);
     expect(facilities.body.groups.map((g: { group: { facility: string }; deprivedOfLiberty: number }) => [g.group.facility, g.deprivedOfLiberty])).toEqual([
       ['El Helicoide', 400],
       ['Rodeo I', 400],
     ]);
-    const bad = await request(t.http).get('/api/stats?groupBy=colour').expect(400);
+    const bad = await request(t).get('/api/stats?groupBy=colour').expect(400);
     expect(bad.body.errors).toEqual([{ field: 'groupBy', messages: ['each value in groupBy must be one of: nationality, facility, gender, military, minor, sentenced'] }]);
   });
 });

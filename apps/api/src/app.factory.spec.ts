@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Controller, Get, Module } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { generateAccessToken } from '#application';
 import { createApp } from './app.factory.js';
 import { AppModule } from './app.module.js';
 import { Environment, loadEnvironment } from './config/environment.js';
@@ -44,10 +48,25 @@ describe('createApp', () => {
     await request(server).get('/docs-json').expect(200);
   });
 
-  it('builds AppModule, which provides the Environment and /health', async () => {
-    app = await createApp(AppModule, loadEnvironment({ LOG_LEVEL: 'fatal' }));
-    await app.init();
-    expect(app.get(Environment)).toBeInstanceOf(Environment);
-    await request(app.getHttpServer()).get('/health').expect(200);
+  it('builds AppModule, which provides the Environment and /health, and closes every other route to callers without a token', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pct-factory-'));
+    const admin = generateAccessToken();
+    // The application reads its Environment from the process (ConfigModule), as in production.
+    const saved = { ...process.env };
+    Object.assign(process.env, { LOG_LEVEL: 'fatal', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_TOKEN: admin });
+    try {
+      app = await createApp(AppModule, loadEnvironment());
+      await app.init();
+      expect(app.get(Environment).DATA_DIR).toBe(dataDir);
+      expect(app.get(Environment)).toBeInstanceOf(Environment);
+      await request(app.getHttpServer()).get('/health').expect(200);
+      await request(app.getHttpServer()).get('/api/stats').expect(401);
+      await request(app.getHttpServer()).get('/api/stats').set('Authorization', `Bearer ${admin}`).expect(200);
+    } finally {
+      await app?.close();
+      app = undefined;
+      process.env = saved;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,8 @@ import type { NestApplicationOptions, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { type Environment, logLevelsFor } from './config/environment.js';
+import helmet from 'helmet';
+import { corsOrigins, type Environment, logLevelsFor, trustProxySetting } from './config/environment.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { answerEveryUnknownRoute } from './http/unknown-routes.js';
 import { createValidationPipe } from './http/validation.js';
@@ -29,14 +30,56 @@ export async function createApp(rootModule: Type<unknown>, env: Environment): Pr
   return configureApp(app, env);
 }
 
+/** Headers that a cross-origin caller may send and read, when `CORS_ORIGINS` allows it. */
+const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Correlation-Id', 'X-Causation-Id'];
+const CORS_RESPONSE_HEADERS = ['ETag', 'Retry-After', 'WWW-Authenticate', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'];
+
 /**
- * Everything about the HTTP layer that is not a route: body parsing, the `/api` prefix,
- * validation, problem details, shutdown hooks and the OpenAPI documentation. Tests call it on the
- * application of their testing module, so they run with the configuration of production.
+ * Security headers (helmet). The Content-Security-Policy fits the JSON API and the Swagger UI at
+ * `/docs` (its scripts and styles are served from `/docs`; it has one inline style block and
+ * data: images): nothing from elsewhere, no framing, no plugins. No `upgrade-insecure-requests`:
+ * TLS is terminated in front, and a plain-HTTP development server must keep loading /docs.
+ */
+export const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:'],
+      'font-src': ["'self'", 'data:'],
+      'connect-src': ["'self'"],
+      'object-src': ["'none'"],
+      'base-uri': ["'none'"],
+      'form-action': ["'self'"],
+      'frame-ancestors': ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+} as const satisfies Parameters<typeof helmet>[0];
+
+/**
+ * Everything about the HTTP layer that is not a route: security headers, CORS, body parsing, the
+ * `/api` prefix, validation, problem details, shutdown hooks and the OpenAPI documentation. Tests
+ * call it on the application of their testing module, so they run with the configuration of production.
  */
 export function configureApp(app: NestExpressApplication, env: Environment): NestExpressApplication {
   if (env.LOG_LEVEL) app.useLogger(logLevelsFor(env.LOG_LEVEL));
   app.disable('x-powered-by');
+  // Behind a TLS proxy, the client address (rate limits, failed authentications) comes from X-Forwarded-For.
+  if (env.TRUST_PROXY) app.set('trust proxy', trustProxySetting(env.TRUST_PROXY));
+  app.use(helmet(HELMET_OPTIONS));
+  // Answers carry personal data: no cache, shared or private, keeps them.
+  app.use(`/${API_PREFIX}`, (_request: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {
+    response.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  const origins = corsOrigins(env);
+  if (origins.length > 0) {
+    app.enableCors({ origin: origins, allowedHeaders: CORS_REQUEST_HEADERS, exposedHeaders: CORS_RESPONSE_HEADERS, credentials: false, maxAge: 600 });
+  }
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', DOCS_PATH, '/'] });
   app.useGlobalPipes(createValidationPipe());
@@ -53,6 +96,8 @@ function setUpDocumentation(app: NestExpressApplication): void {
     .setTitle('Political-prisoner case tracker')
     .setDescription('Event-sourced record of political-prisoner cases. Errors are RFC 9457 problem details.')
     .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An access token (pct_…); see README, Security' })
+    .addSecurityRequirements('bearer')
     .build();
   SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,

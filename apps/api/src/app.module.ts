@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { ConfigModule } from './config/config.module.js';
+import { ErasureModule } from './erasure/erasure.module.js';
 import { CaseQueriesModule } from './case-queries/case-queries.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -16,6 +18,8 @@ import { StatisticsModule } from './statistics/statistics.module.js';
     StatisticsModule,
     CaseQueriesModule,
     AuditModule,
+    ErasureModule,
+    AuthModule,
   ],
 })
 export class AppModule {}

@@ -2,9 +2,12 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { InvalidEnvironmentError, loadEnvironment } from '#config';
 import { countByStatus, deprivedOfLiberty } from '#projections';
+import { CryptoError } from '#crypto';
+import { openKeyStore } from '#infrastructure';
 import { openRuntime } from './runtime.js';
 import { exportCommand } from './export/export-command.js';
 import { importCommand } from './import/import-command.js';
+import { reapplyErasuresCommand } from './erasure/reapply-erasures-command.js';
 import { verifyBundleCommand, verifyCommand } from './audit/verify-commands.js';
 
 /**
@@ -15,6 +18,7 @@ import { verifyBundleCommand, verifyCommand } from './audit/verify-commands.js';
  *                                   the cases and their status then
  *   verify [--from N] [--to N]      walk the hash chain of the configured store
  *   verify-bundle <file>            check an exported audit bundle offline (no database needed)
+ *   reapply-erasures                destroy again the keys of erased people (after restoring a key backup)
  *   migrate                         create or upgrade the event store and read-model schemas
  *   rebuild                         empty the read models and replay the log from position zero
  *   catch-up [--batch-size N] [--throttle-ms N]
@@ -28,6 +32,7 @@ const USAGE = [
   '  export --as-of YYYY-MM-DD [--known-at ISO] [--verification all|confirmed] --format csv|json [--out file]',
   '  verify [--from N] [--to N]',
   '  verify-bundle <file>',
+  '  reapply-erasures',
   '  migrate',
   '  rebuild',
   '  catch-up [--batch-size N] [--throttle-ms N]',
@@ -39,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'verify') return verifyCommand(argv.slice(1));
   if (argv[0] === 'import') return importCommand(argv.slice(1));
   if (argv[0] === 'export') return exportCommand(argv.slice(1));
+  if (argv[0] === 'reapply-erasures') return reapplyErasuresCommand(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -63,6 +69,9 @@ async function main(argv: string[]): Promise<number> {
         const migrations = (await runtime.readModels.query('SELECT name FROM migrations ORDER BY id')) as { name: string }[];
         console.log(`event store ready (${env.EVENT_STORE}), head position ${await runtime.store.headPosition()}`);
         console.log(`read models at migration ${migrations[migrations.length - 1]?.name ?? 'none'} (${migrations.length} applied)`);
+        const keys = await openKeyStore(env);
+        await keys.close();
+        console.log('key store ready (data keys of personal data)');
         return 0;
       }
       case 'rebuild': {
@@ -119,6 +128,11 @@ main(process.argv.slice(2)).then(
       console.error(error.message);
       if (error instanceof UsageError) console.error(USAGE);
       process.exit(2);
+    }
+    // A missing or wrong master key, a key store that cannot be opened: the message says which.
+    if (error instanceof CryptoError) {
+      console.error(error.message);
+      process.exit(1);
     }
     console.error(error);
     process.exit(1);

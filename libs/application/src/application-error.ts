@@ -13,7 +13,7 @@ export interface FieldError {
 export enum ApplicationErrorCode {
   /** The body, query or parameters break their schema; `errors` names every field. */
   ValidationFailed = 'VALIDATION_FAILED',
-  /** A request header is malformed; `errors` names the header (`If-Match`, `X-Actor`...). */
+  /** A request header is malformed; `errors` names the header (`If-Match`, `Idempotency-Key`...). */
   InvalidHeader = 'INVALID_HEADER',
   /** `If-Match` names a version the resource is no longer at. */
   StaleVersion = 'STALE_VERSION',
@@ -23,6 +23,14 @@ export enum ApplicationErrorCode {
   StoreUnavailable = 'STORE_UNAVAILABLE',
   /** Another write reached the same resource first; reload and retry. */
   ConcurrentModification = 'CONCURRENT_MODIFICATION',
+  /** No bearer token, or one that is unknown, revoked or expired. */
+  Unauthenticated = 'UNAUTHENTICATED',
+  /** The caller's role does not allow this route. */
+  Forbidden = 'FORBIDDEN',
+  /** Too many requests for this token, or too many failed authentications from this address; `details.retryAfterSeconds` says when to retry. */
+  TooManyRequests = 'TOO_MANY_REQUESTS',
+  /** No access token has this id. */
+  AccessTokenNotFound = 'ACCESS_TOKEN_NOT_FOUND',
 }
 
 export interface ApplicationErrorOptions {
@@ -56,7 +64,7 @@ export class ApplicationError extends Error {
     );
   }
 
-  /** One or more malformed headers, each named as an invalid field (`If-Match`, `X-Actor`...). */
+  /** One or more malformed headers, each named as an invalid field (`If-Match`, `Idempotency-Key`...). */
   static invalidHeaders(errors: FieldError[]): ApplicationError {
     const names = errors.map((e) => e.field);
     const list = names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;

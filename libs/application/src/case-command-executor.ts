@@ -9,7 +9,7 @@ import {
 } from '#domain';
 import { WrongExpectedVersionError, type AppendResult, type EventStore } from '#event-store';
 import { ApplicationError, ApplicationErrorCode } from './application-error.js';
-import { caseIdOf, caseStreamId, decodeCaseEvent, encodeCaseEvent } from './case-event-codec.js';
+import { CaseEventCodec, caseIdOf, caseStreamId, type PersonalView } from './case-event-codec.js';
 
 export interface CommandContext {
   actor: string;
@@ -35,11 +35,18 @@ export class CaseRepository {
   constructor(
     private readonly store: EventStore,
     private readonly decider: CaseDecider,
+    private readonly codec: CaseEventCodec = CaseEventCodec.withoutEncryption(),
   ) {}
 
+  /** The case's events with their personal data sealed (null): enough to decide and to fold, and no key is used. */
   async events(caseId: string): Promise<RecordedCaseEvent[]> {
     const stored = await this.store.readStream(caseStreamId(caseId));
-    return stored.map(decodeCaseEvent);
+    return stored.map((e) => this.codec.decode(e));
+  }
+
+  /** The case's events with their personal data decrypted, and each event's personal member as a reader sees it (erased ones `{ erased: true }`). */
+  async eventsWithPersonalData(caseId: string): Promise<{ events: RecordedCaseEvent[]; personal: PersonalView[] }> {
+    return this.codec.decodeWithPersonalData(await this.store.readStream(caseStreamId(caseId)));
   }
 
   async load(caseId: string): Promise<{ state: CaseState; events: RecordedCaseEvent[] }> {
@@ -57,9 +64,19 @@ export class CaseRepository {
 const MAX_ATTEMPTS = 25;
 const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * attempt)));
 
+export interface ExecuteOptions {
+  /**
+   * Runs once the command is decided (so it is allowed, on a fresh state) and before its events are
+   * appended; again on each retry after a lost race, so it must be idempotent. The erasure destroys
+   * the person's data key here: a rejected erasure destroys nothing, and a key is never left alive
+   * behind a recorded erasure.
+   */
+  beforeAppend?: () => Promise<void>;
+}
+
 /**
  * Runs one case command: load, decide, append with the version the decision was made on.
- * The only write path for case streams.
+ * The only write path for case streams. Personal data is encrypted by the codec before the append.
  */
 export class CaseCommandExecutor {
   private readonly repository: CaseRepository;
@@ -69,11 +86,12 @@ export class CaseCommandExecutor {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly decider: CaseDecider = caseDecider(),
+    private readonly codec: CaseEventCodec = CaseEventCodec.withoutEncryption(),
   ) {
-    this.repository = new CaseRepository(store, decider);
+    this.repository = new CaseRepository(store, decider, codec);
   }
 
-  async execute(command: CaseCommand, context: CommandContext): Promise<CommandOutcome> {
+  async execute(command: CaseCommand, context: CommandContext, options: ExecuteOptions = {}): Promise<CommandOutcome> {
     const streamId = caseStreamId(command.caseId);
     const commandId = context.idempotencyKey ?? this.ids.next();
     if (context.idempotencyKey !== null) {
@@ -87,7 +105,9 @@ export class CaseCommandExecutor {
       }
       const decided = this.decider.decide(command, state, { now: this.clock.now() });
       const meta = { actor: context.actor, commandId, correlationId: context.correlationId, causationId: context.causationId };
-      const envelopes = decided.map((e) => encodeCaseEvent(e, this.ids.next(), meta));
+      const envelopes = [];
+      for (const e of decided) envelopes.push(await this.codec.encode(command.caseId, e, this.ids.next(), meta));
+      if (options.beforeAppend) await options.beforeAppend();
       try {
         const result = await this.store.append(streamId, envelopes, { expectedVersion: state.version, commandId });
         if (result.duplicate) return this.replayed(result, streamId, command);
@@ -130,3 +150,24 @@ function staleVersion(expected: number, actual: number): ApplicationError {
   });
 }
 
+/**
+ * Erases a person's personal data: destroys the case's data key (crypto-shredding: every copy of
+ * the case's envelopes, in the log, the read models, bundles and backups of them, becomes
+ * unreadable, as long as no copy of the key itself survives in a key-store backup) and records `PersonalDataErased`. The domain decides first (404 unknown case, 409 erased already,
+ * 412 stale `If-Match`), so a refused erasure destroys nothing. Statuses, dates and counts are
+ * untouched, and the stored bytes, hence the hash chain, do not change.
+ */
+export class PersonalDataEraser {
+  constructor(
+    private readonly executor: CaseCommandExecutor,
+    private readonly codec: CaseEventCodec,
+  ) {}
+
+  erase(caseId: string, reason: string, context: CommandContext): Promise<CommandOutcome> {
+    return this.executor.execute({ type: 'ErasePersonalData', caseId, data: { reason } }, context, {
+      beforeAppend: async () => {
+        await this.codec.erase(caseId);
+      },
+    });
+  }
+}

@@ -4,3 +4,4 @@ export * from './case-command-executor.js';
 export * from './figure-recorder.js';
 export * from './audit-bundle.js';
 export * from './chain-audit.js';
+export * from './access-tokens.js';

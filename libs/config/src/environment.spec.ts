@@ -1,4 +1,4 @@
-import { EventStoreKind, InvalidEnvironmentError, loadEnvironment, logLevelsFor } from './environment.js';
+import { corsOrigins, EventStoreKind, InvalidEnvironmentError, loadEnvironment, logLevelsFor, trustProxySetting } from './environment.js';
 
 function errorOf(env: Record<string, string>): InvalidEnvironmentError {
   try {
@@ -21,8 +21,12 @@ describe('loadEnvironment', () => {
       DATABASE_SCHEMA: 'public',
       PROJECTIONS: 'in-process',
       BODY_LIMIT: '100kb',
+      RATE_LIMIT_PER_MINUTE: 6000,
+      AUTH_FAILURES_PER_MINUTE: 30,
     });
     expect(env.LOG_LEVEL).toBeUndefined();
+    expect(env.BOOTSTRAP_ADMIN_TOKEN).toBeUndefined();
+    expect(env.CORS_ORIGINS).toBeUndefined();
   });
 
   it('reads every setting and converts PORT to a number', () => {
@@ -33,6 +37,8 @@ describe('loadEnvironment', () => {
       EVENT_STORE: 'sqlite',
       BODY_LIMIT: '1mb',
       LOG_LEVEL: 'debug',
+      RATE_LIMIT_PER_MINUTE: '120',
+      AUTH_FAILURES_PER_MINUTE: '5',
     });
     expect({ ...env }).toEqual({
       PORT: 8080,
@@ -43,12 +49,32 @@ describe('loadEnvironment', () => {
       PROJECTIONS: 'in-process',
       BODY_LIMIT: '1mb',
       LOG_LEVEL: 'debug',
+      RATE_LIMIT_PER_MINUTE: 120,
+      AUTH_FAILURES_PER_MINUTE: 5,
     });
   });
 
   it('reads only its own variables', () => {
     const env = loadEnvironment({ HOME: '/root', PATH: '/bin' });
-    expect(Object.keys(env).sort()).toEqual(['BODY_LIMIT', 'DATABASE_SCHEMA', 'DATABASE_URL', 'DATA_DIR', 'EVENT_STORE', 'KURRENTDB_URL', 'LOG_LEVEL', 'PORT', 'PROJECTIONS', 'TIME_ZONE']);
+    expect(Object.keys(env).sort()).toEqual([
+      'AUTH_FAILURES_PER_MINUTE',
+      'BODY_LIMIT',
+      'BOOTSTRAP_ADMIN_TOKEN',
+      'CORS_ORIGINS',
+      'DATABASE_SCHEMA',
+      'DATABASE_URL',
+      'DATA_DIR',
+      'EVENT_STORE',
+      'KURRENTDB_URL',
+      'LOG_LEVEL',
+      'MASTER_KEY',
+      'MASTER_KEY_FILE',
+      'PORT',
+      'PROJECTIONS',
+      'RATE_LIMIT_PER_MINUTE',
+      'TIME_ZONE',
+      'TRUST_PROXY',
+    ]);
     expect(env).not.toHaveProperty('HOME');
   });
 
@@ -100,10 +126,50 @@ describe('production store settings', () => {
     expect(() => loadEnvironment({ EVENT_STORE: 'kurrentdb', DATABASE_URL: 'postgres://u@h/db' })).toThrow(/KURRENTDB_URL must be a kurrentdb:\/\/ connection string/);
   });
   it('accepts a complete postgres setup with an external projector', () => {
-    const env = loadEnvironment({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', DATABASE_SCHEMA: 'tracker', PROJECTIONS: 'external' });
+    const env = loadEnvironment({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', DATABASE_SCHEMA: 'tracker', PROJECTIONS: 'external', MASTER_KEY_FILE: '/run/secrets/master_key' });
     expect(env).toMatchObject({ EVENT_STORE: 'postgres', DATABASE_SCHEMA: 'tracker', PROJECTIONS: 'external' });
   });
   it('rejects an unknown projections mode and a schema that is not an identifier', () => {
     expect(() => loadEnvironment({ PROJECTIONS: 'elsewhere', DATABASE_SCHEMA: 'Robert"); DROP' })).toThrow(/PROJECTIONS[\s\S]*DATABASE_SCHEMA|DATABASE_SCHEMA[\s\S]*PROJECTIONS/);
+  });
+});
+
+describe('security settings', () => {
+  const TOKEN = 'pct_' + 'A'.repeat(21) + '-_' + 'z9'.repeat(10);
+
+  it('accepts a bootstrap admin token of 43 base64url characters, with or without pct_', () => {
+    expect(TOKEN).toHaveLength(4 + 43);
+    expect(loadEnvironment({ BOOTSTRAP_ADMIN_TOKEN: TOKEN }).BOOTSTRAP_ADMIN_TOKEN).toBe(TOKEN);
+    expect(loadEnvironment({ BOOTSTRAP_ADMIN_TOKEN: TOKEN.slice(4) }).BOOTSTRAP_ADMIN_TOKEN).toBe(TOKEN.slice(4));
+  });
+
+  it.each([
+    ['too short', 'pct_' + 'a'.repeat(42)],
+    ['not base64url', 'pct_' + 'a'.repeat(42) + '+'],
+    ['padded', 'a'.repeat(43) + '='],
+    ['empty', ''],
+  ])('rejects a bootstrap admin token that is %s, without repeating it', (_why, value) => {
+    const error = errorOf({ BOOTSTRAP_ADMIN_TOKEN: value });
+    expect(error.settings.map((s) => s.setting)).toEqual(['BOOTSTRAP_ADMIN_TOKEN']);
+    if (value !== '') expect(error.message).not.toContain(value);
+  });
+
+  it.each([
+    [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ RATE_LIMIT_PER_MINUTE: 'lots' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ AUTH_FAILURES_PER_MINUTE: '-1' }, 'AUTH_FAILURES_PER_MINUTE'],
+    [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://a.example.org/path' }, 'CORS_ORIGINS'],
+    [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY'],
+  ])('rejects %j', (env, setting) => {
+    expect(errorOf(env).settings.map((s) => s.setting)).toEqual([setting]);
+  });
+
+  it('reads the CORS origins and the trusted proxies', () => {
+    const env = loadEnvironment({ CORS_ORIGINS: 'https://tracker.example.org, http://localhost:5173', TRUST_PROXY: 'loopback, 10.0.0.0/8' });
+    expect(corsOrigins(env)).toEqual(['https://tracker.example.org', 'http://localhost:5173']);
+    expect(corsOrigins(loadEnvironment({}))).toEqual([]);
+    expect(trustProxySetting(env.TRUST_PROXY!)).toEqual(['loopback', '10.0.0.0/8']);
+    expect(trustProxySetting('1')).toBe(1);
   });
 });

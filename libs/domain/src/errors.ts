@@ -28,6 +28,8 @@ export enum DomainErrorCode {
   EventAlreadyRetracted = 'EVENT_ALREADY_RETRACTED',
   EventAlreadyConfirmed = 'EVENT_ALREADY_CONFIRMED',
   TimelineConflict = 'TIMELINE_CONFLICT',
+  /** The person's personal data was erased: it cannot be erased again, nor new personal data recorded. */
+  PersonalDataErased = 'PERSONAL_DATA_ERASED',
 }
 
 export class DomainError extends Error {

@@ -13,3 +13,5 @@ export * from './leader-lease.js';
 export * from './queries/diff.queries.js';
 export * from './audit/audit-log.projection.js';
 export * from './audit/audit.queries.js';
+export * from './schema/access-token.entity.js';
+export * from './access-tokens/access-token.store.js';

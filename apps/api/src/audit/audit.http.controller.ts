@@ -10,9 +10,11 @@ import { ExportBundleRequestDto } from './export-bundle/export-bundle.request.dt
 import { RecordsPersonalDataAccess } from './personal-data-access.js';
 import { VerifyChainQuery } from './verify-chain/verify-chain.query.js';
 import { VerifyChainRequestDto } from './verify-chain/verify-chain.request.dto.js';
+import { Roles } from '../auth/roles.decorator.js';
 
 /** For auditors: who recorded what, who read what, and whether the log is the one that was written. */
 @ApiTags('audit')
+@Roles('admin', 'auditor')
 @Controller('audit')
 export class AuditHttpController {
   constructor(private readonly queryBus: QueryBus) {}

@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '#domain';
 import { recordAccess } from '#projections';
 import { CLOCK } from '../cases/cases.tokens.js';
-import { parseCommandContext } from '../http/command-context.js';
+import { actorOf, parseCommandContext } from '../http/command-context.js';
 import { READ_MODELS } from '../projections/projections.tokens.js';
 
 const RECORDS_ACCESS = 'records-personal-data-access';
@@ -54,7 +54,8 @@ export class PersonalDataAccessInterceptor implements NestInterceptor {
       mergeMap((body) =>
         from(
           (async () => {
-            const { actor, correlationId } = parseCommandContext(request.headers);
+            // The actor is the authenticated token's (`token:<name>`), never a header.
+            const { actor, correlationId } = parseCommandContext(request.headers, actorOf(request as Request & { auth?: { actor: string } }));
             const readAt = this.clock.now().toISOString();
             const route = `${request.method} ${request.route?.path ?? request.path}`;
             await recordAccess(

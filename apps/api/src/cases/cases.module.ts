@@ -3,7 +3,7 @@ import { Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { CaseCommandExecutor, CaseRepository } from '#application';
+import { CaseCommandExecutor, CaseEventCodec, CaseRepository } from '#application';
 import { caseDecider, systemClock, type CaseDecider, type Clock, type IdGenerator } from '#domain';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { openEventStore } from '#infrastructure';
@@ -56,13 +56,15 @@ class EventStoreLifecycle implements OnApplicationShutdown {
     { provide: CASE_DECIDER, inject: [Environment], useFactory: (env: Environment) => caseDecider({ timeZone: env.TIME_ZONE }) },
     {
       provide: CaseRepository,
-      inject: [EVENT_STORE, CASE_DECIDER],
-      useFactory: (store: EventStore, decider: CaseDecider) => new CaseRepository(store, decider),
+      // The codec (personal-data encryption) comes from the global PersonalDataModule (apps/api/src/erasure).
+      inject: [EVENT_STORE, CASE_DECIDER, CaseEventCodec],
+      useFactory: (store: EventStore, decider: CaseDecider, codec: CaseEventCodec) => new CaseRepository(store, decider, codec),
     },
     {
       provide: CaseCommandExecutor,
-      inject: [EVENT_STORE, CLOCK, ID_GENERATOR, CASE_DECIDER],
-      useFactory: (store: EventStore, clock: Clock, ids: IdGenerator, decider: CaseDecider) => new CaseCommandExecutor(store, clock, ids, decider),
+      inject: [EVENT_STORE, CLOCK, ID_GENERATOR, CASE_DECIDER, CaseEventCodec],
+      useFactory: (store: EventStore, clock: Clock, ids: IdGenerator, decider: CaseDecider, codec: CaseEventCodec) =>
+        new CaseCommandExecutor(store, clock, ids, decider, codec),
     },
     EventStoreLifecycle,
     { provide: APP_INTERCEPTOR, useClass: VersionETagInterceptor },

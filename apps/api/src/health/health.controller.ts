@@ -2,10 +2,12 @@ import type { ServerResponse } from 'node:http';
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { Public } from '../auth/roles.decorator.js';
 import { HealthIndicators } from './health-indicators.js';
 
 /** `GET /health` (outside the `/api` prefix): 200 when every indicator is up, 503 otherwise, terminus' JSON body either way. */
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

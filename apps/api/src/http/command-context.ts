@@ -6,7 +6,10 @@ import type { FieldError } from './problem-details.js';
 
 /** Who asks for a command, and how it relates to other requests; read from the request headers. */
 export interface CommandContext {
-  /** `X-Actor`, `anonymous` when absent. */
+  /**
+   * The authenticated caller: `token:<name>` of the bearer token (`anonymous` only where no
+   * authentication ran). Never taken from a header: `X-Actor` is ignored.
+   */
   actor: string;
   /** `X-Correlation-Id`, a new UUID when absent. */
   correlationId: string;
@@ -25,11 +28,13 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 const ENTITY_TAG = /^(?:W\/)?"(0|[1-9][0-9]*)"$/;
 
 /**
- * Reads the command context from request headers (names in lower case, as Node gives them).
- * Every malformed header is reported at once, in one `INVALID_HEADER` error naming each of them.
+ * Reads the command context from request headers (names in lower case, as Node gives them) and the
+ * authenticated actor. Every malformed header is reported at once, in one `INVALID_HEADER` error
+ * naming each of them.
  */
 export function parseCommandContext(
   headers: IncomingHttpHeaders,
+  actor: string = ANONYMOUS_ACTOR,
   newCorrelationId: () => string = randomUUID,
 ): CommandContext {
   const errors: FieldError[] = [];
@@ -48,7 +53,6 @@ export function parseCommandContext(
   };
   const matching = (pattern: RegExp) => (raw: string) => (pattern.test(raw) ? raw : undefined);
 
-  const actor = check('X-Actor', read('X-Actor'), matching(PRINTABLE_1_TO_200), 'X-Actor must be 1 to 200 printable ASCII characters');
   const correlationId = check(
     'X-Correlation-Id',
     read('X-Correlation-Id'),
@@ -71,7 +75,7 @@ export function parseCommandContext(
 
   if (errors.length > 0) throw ApplicationError.invalidHeaders(errors);
   return {
-    actor: actor ?? ANONYMOUS_ACTOR,
+    actor,
     correlationId: correlationId ?? newCorrelationId(),
     causationId,
     idempotencyKey,
@@ -86,10 +90,16 @@ function parseEntityTag(raw: string): number | undefined {
   return Number.isSafeInteger(version) ? version : undefined;
 }
 
+/** The actor of a request: its verified token's `token:<name>`, or `anonymous` where no authentication ran. */
+export function actorOf(request: { auth?: { actor: string } }): string {
+  return request.auth?.actor ?? ANONYMOUS_ACTOR;
+}
+
 /**
  * Parameter decorator giving a handler its {@link CommandContext}:
  * `create(@Body() body: OpenCaseDto, @CommandContext() context: CommandContext)`.
  */
-export const CommandContext = createParamDecorator((_data: unknown, context: ExecutionContext): CommandContext =>
-  parseCommandContext(context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders }>().headers),
-);
+export const CommandContext = createParamDecorator((_data: unknown, context: ExecutionContext): CommandContext => {
+  const request = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders; auth?: { actor: string } }>();
+  return parseCommandContext(request.headers, actorOf(request));
+});

@@ -9,11 +9,13 @@ import {
   INTERNAL_ERROR,
 } from './error-status.js';
 
-const ALLOWED = [400, 404, 409, 412, 422, 503];
+const ALLOWED = [400, 401, 403, 404, 409, 412, 422, 429, 503];
+/** The rules of the domain never decide who may call: no 401, 403 or 429 for them. */
+const DOMAIN_ALLOWED = [400, 404, 409, 412, 422, 503];
 
 describe('domainErrorStatus', () => {
   it.each(Object.values(DomainErrorCode))('maps %s to an allowed status', (code) => {
-    expect(ALLOWED).toContain(domainErrorStatus(code));
+    expect(DOMAIN_ALLOWED).toContain(domainErrorStatus(code));
   });
 
   it.each([DomainErrorCode.CaseNotFound, DomainErrorCode.AmnestyRequestNotFound, DomainErrorCode.EventNotFound])(
@@ -59,6 +61,10 @@ describe('applicationErrorStatus', () => {
       IDEMPOTENCY_KEY_REUSED: 422,
       STORE_UNAVAILABLE: 503,
       CONCURRENT_MODIFICATION: 409,
+      UNAUTHENTICATED: 401,
+      FORBIDDEN: 403,
+      TOO_MANY_REQUESTS: 429,
+      ACCESS_TOKEN_NOT_FOUND: 404,
     });
   });
 });

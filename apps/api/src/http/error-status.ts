@@ -8,7 +8,7 @@ import { ApplicationErrorCode } from '#application';
  */
 
 /** Statuses a domain or application error may have. */
-export type ProblemStatus = 400 | 404 | 409 | 412 | 422 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 422 | 429 | 503;
 
 /** Code of the problem answered for an unexpected failure (always 500, never with its message). */
 export const INTERNAL_ERROR = 'INTERNAL_ERROR';
@@ -45,6 +45,7 @@ export function domainErrorStatus(code: DomainErrorCode): ProblemStatus {
     case DomainErrorCode.EventAlreadyRetracted:
     case DomainErrorCode.EventAlreadyConfirmed:
     case DomainErrorCode.TimelineConflict:
+    case DomainErrorCode.PersonalDataErased:
       return 409;
     default: {
       const _exhaustive: never = code;
@@ -73,12 +74,20 @@ export function applicationErrorStatus(code: ApplicationErrorCode): ProblemStatu
     case ApplicationErrorCode.ValidationFailed:
     case ApplicationErrorCode.InvalidHeader:
       return 400;
+    case ApplicationErrorCode.Unauthenticated:
+      return 401;
+    case ApplicationErrorCode.Forbidden:
+      return 403;
+    case ApplicationErrorCode.AccessTokenNotFound:
+      return 404;
     case ApplicationErrorCode.ConcurrentModification:
       return 409;
     case ApplicationErrorCode.StaleVersion:
       return 412;
     case ApplicationErrorCode.IdempotencyKeyReused:
       return 422;
+    case ApplicationErrorCode.TooManyRequests:
+      return 429;
     case ApplicationErrorCode.StoreUnavailable:
       return 503;
     default: {

@@ -151,7 +151,8 @@ describe('HTTP infrastructure (configureApp)', () => {
         sourceIsDto: true,
         body: { ...valid, nationalities: [{ country: 'VE' }] },
         context: {
-          actor: 'maria',
+          // X-Actor is ignored: without authentication (none in this module) the actor is anonymous.
+          actor: 'anonymous',
           correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
           causationId: null,
           idempotencyKey: null,

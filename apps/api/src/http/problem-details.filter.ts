@@ -20,6 +20,9 @@ import {
   type ProblemDetails,
 } from './problem-details.js';
 
+/** The challenge of every 401 (RFC 6750). */
+export const BEARER_CHALLENGE = 'Bearer realm="prisoner-case-tracker"';
+
 /** Code of a request body that is not JSON. */
 export const MALFORMED_JSON = 'MALFORMED_JSON';
 
@@ -58,6 +61,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return;
     }
     if (problem.status === 503) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    // RFC 6750: a 401 names the scheme. Guards may have set a more precise challenge (error="invalid_token").
+    if (problem.status === 401 && !response.hasHeader('WWW-Authenticate')) response.setHeader('WWW-Authenticate', BEARER_CHALLENGE);
+    if (problem.status === 429 && !response.hasHeader('Retry-After')) {
+      const seconds = problem.details?.['retryAfterSeconds'];
+      response.setHeader('Retry-After', String(typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : 60));
+    }
     const body = JSON.stringify(problem);
     response.statusCode = problem.status;
     response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);

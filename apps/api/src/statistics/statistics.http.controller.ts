@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query as QueryParams } from '@ne
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext as Context } from '#application';
+import { Roles } from '../auth/roles.decorator.js';
 import { CommandContext } from '../http/command-context.js';
 import { GetDiffQuery } from './get-diff/get-diff.query.js';
 import { GetDiffRequestDto } from './get-diff/get-diff.request.dto.js';
@@ -28,36 +29,43 @@ export class StatisticsHttpController {
   ) {}
 
   @Get('stats')
+  @Roles('admin', 'caseworker', 'auditor', 'viewer')
   @ApiOperation({ summary: 'People by status on a day, as known at an instant, with the breakdowns balances publish' })
   stats(@QueryParams() q: GetStatsRequestDto) {
     return this.queryBus.execute(new GetStatsQuery(q));
   }
 
   @Get('stats/diff')
+  // Lists the events that changed the counts, with their case ids: not for viewers.
+  @Roles('admin', 'caseworker', 'auditor')
   @ApiOperation({ summary: 'The events that changed the counts for a day between two publications (log positions)' })
   diff(@QueryParams() q: GetDiffRequestDto) {
     return this.queryBus.execute(new GetDiffQuery(q));
   }
 
   @Get('stats/flows')
+  @Roles('admin', 'caseworker', 'auditor', 'viewer')
   @ApiOperation({ summary: 'Detentions, releases (by legal basis), re-arrests, … between two days' })
   flows(@QueryParams() q: GetFlowsRequestDto) {
     return this.queryBus.execute(new GetFlowsQuery(q));
   }
 
   @Get('stats/series')
+  @Roles('admin', 'caseworker', 'auditor', 'viewer')
   @ApiOperation({ summary: 'Stock counts and flows as a time series' })
   series(@QueryParams() q: GetSeriesRequestDto) {
     return this.queryBus.execute(new GetSeriesQuery(q));
   }
 
   @Get('stats/reconciliation')
+  @Roles('admin', 'caseworker', 'auditor', 'viewer')
   @ApiOperation({ summary: "Each source's published figure beside the named, confirmed cases for the same window" })
   reconciliation(@QueryParams() q: ReconcileFiguresRequestDto) {
     return this.queryBus.execute(new ReconcileFiguresQuery(q));
   }
 
   @Post('figures')
+  @Roles('admin', 'caseworker')
   @HttpCode(201)
   @ApiOperation({ summary: 'Record a figure a source published without names' })
   publish(@Body() body: PublishFigureRequestDto, @CommandContext() ctx: Context) {
@@ -65,6 +73,7 @@ export class StatisticsHttpController {
   }
 
   @Get('figures')
+  @Roles('admin', 'caseworker', 'auditor', 'viewer')
   @ApiOperation({ summary: 'Published figures' })
   figures(@QueryParams() q: ListFiguresRequestDto) {
     return this.queryBus.execute(new ListFiguresQuery(q));

@@ -3,6 +3,7 @@ import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadEnvironment } from '#config';
 import { isValidOccurredOn } from '#domain';
+import type { NameReader } from '#projections';
 import { openRuntime, type Runtime } from '../runtime.js';
 import { writeExport, type ExportOptions } from './export-format.js';
 
@@ -60,11 +61,12 @@ export async function exportCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const env = loadEnvironment();
-  const runtime = await openRuntime(env);
+  const runtime = await openRuntime(env, { personalData: true });
+  const names: NameReader = (rows) => runtime.codec!.readNames(rows);
   try {
     await catchUpFully(runtime);
     if (options.out === null) {
-      const count = await writeExport(runtime.readModels, options, process.stdout);
+      const count = await writeExport(runtime.readModels, options, process.stdout, names);
       // Flushed before the process exits.
       await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
       console.error(`exported ${count} cases`);
@@ -73,7 +75,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     const temporary = `${options.out}.${process.pid}.tmp`;
     const file = createWriteStream(temporary);
     try {
-      const count = await writeExport(runtime.readModels, options, file);
+      const count = await writeExport(runtime.readModels, options, file, names);
       file.end();
       await once(file, 'finish');
       renameSync(temporary, options.out);

@@ -65,7 +65,7 @@ export async function importCommand(argv: string[], out: (line: string) => void 
     return 1;
   }
 
-  const runtime = await openRuntime(env);
+  const runtime = await openRuntime(env, { personalData: true });
   try {
     const progress = checked.rows.length > PROGRESS_THRESHOLD;
     // 2. Every valid row against what is stored: what is already there, and what the domain would reject now.
@@ -91,7 +91,8 @@ export async function importCommand(argv: string[], out: (line: string) => void 
     }
 
     // 3. Write, one command at a time, each with its content-derived idempotency key.
-    const executor = new CaseCommandExecutor(runtime.store, systemClock, { next: () => randomUUID() }, decider);
+    // Personal data (names) is encrypted under each case's key before it is appended, as through the API.
+    const executor = new CaseCommandExecutor(runtime.store, systemClock, { next: () => randomUUID() }, decider, runtime.codec!);
     const correlationId = randomUUID();
     const summary: ImportSummary = { imported: 0, alreadyImported: 0, invalid: invalidLines.size, failed: 0 };
     const toWrite = planned.filter((p) => p.pending.length > 0);

@@ -65,6 +65,8 @@ export type RecordDeath = Record_<'RecordDeath', DiedInCustody>;
 /** Corrections concern the record, so they carry no valid time of their own: it is the day they are made. */
 export type RetractEvent = { type: 'RetractEvent'; caseId: string; data: { eventId: string; reason: string } };
 export type ConfirmEvent = { type: 'ConfirmEvent'; caseId: string; data: { eventId: string; source: Source } };
+/** Erases the person's personal data (the application destroys their data key); `reason` must not identify them. */
+export type ErasePersonalData = { type: 'ErasePersonalData'; caseId: string; data: { reason: string } };
 
 export type CaseCommand =
   | OpenCase
@@ -85,6 +87,7 @@ export type CaseCommand =
   | EndHungerStrike
   | RecordDeath
   | RetractEvent
-  | ConfirmEvent;
+  | ConfirmEvent
+  | ErasePersonalData;
 
 export type CaseCommandType = CaseCommand['type'];

@@ -2,7 +2,7 @@ import { DomainError, DomainErrorCode } from '../errors.js';
 import { dayOf, dayOfInstant, DEFAULT_TIME_ZONE, isValidOccurredOn, MIN_DAY } from '../shared/dates.js';
 import type { CaseCommand } from './commands.js';
 import type { CaseEvent, EventFacts, RecordedCaseEvent } from './events.js';
-import { isCorrection } from './events.js';
+import { erasureOf, isCorrection } from './events.js';
 import { makeEvolve, type Anomaly, type CaseModelOptions, type CaseState, type OpenedCase } from './state.js';
 
 export interface DecideContext {
@@ -38,6 +38,22 @@ function requireOpened(state: CaseState, caseId: string): OpenedCase {
 }
 
 const anomalyKey = (a: Anomaly) => `${a.eventId}:${a.code}`;
+
+/** Whether a command's `personal` member says anything (a member of nulls says nothing). */
+const hasPersonalContent = (personal: object | null | undefined): boolean =>
+  personal !== null && personal !== undefined && Object.values(personal).some((v) => v !== null && v !== undefined);
+
+/** After an erasure, nothing personal may be recorded about the person again. */
+function refuseAfterErasure(state: OpenedCase, personal: object | null | undefined): void {
+  const erasure = erasureOf(state.events);
+  if (erasure && hasPersonalContent(personal)) {
+    throw new DomainError(
+      DomainErrorCode.PersonalDataErased,
+      `the personal data of case ${state.caseId} was erased at ${erasure.recordedAt}: record the event without personal fields (notes, lawyer name)`,
+      { caseId: state.caseId, erasedAt: erasure.recordedAt, erasureEventId: erasure.eventId },
+    );
+  }
+}
 
 /**
  * `decide(command, state) -> events`: the case's rules. A world event must fit the timeline at its
@@ -132,6 +148,9 @@ export function makeDecide(options: CaseModelOptions = { timeZone: DEFAULT_TIME_
         if (target.type === 'CaseOpened') {
           throw new DomainError(DomainErrorCode.EventNotCorrectable, 'the opening of a case cannot be retracted', { eventId: target.eventId });
         }
+        if (target.type === 'PersonalDataErased') {
+          throw new DomainError(DomainErrorCode.EventNotCorrectable, 'an erasure cannot be retracted: the personal data it erased is gone', { eventId: target.eventId });
+        }
         if (opened.retracted.has(target.eventId)) {
           throw new DomainError(DomainErrorCode.EventAlreadyRetracted, `event ${target.eventId} is already retracted`, { eventId: target.eventId });
         }
@@ -165,8 +184,21 @@ export function makeDecide(options: CaseModelOptions = { timeZone: DEFAULT_TIME_
           },
         ];
       }
+      case 'ErasePersonalData': {
+        const opened = requireOpened(state, command.caseId);
+        const erasure = erasureOf(opened.events);
+        if (erasure) {
+          throw new DomainError(DomainErrorCode.PersonalDataErased, `the personal data of case ${opened.caseId} was already erased at ${erasure.recordedAt}`, {
+            caseId: opened.caseId,
+            erasedAt: erasure.recordedAt,
+            erasureEventId: erasure.eventId,
+          });
+        }
+        return [{ type: 'PersonalDataErased', data: { reason: command.data.reason }, personal: null, facts: correctionFacts() }];
+      }
       default: {
         const opened = requireOpened(state, command.caseId);
+        refuseAfterErasure(opened, command.personal);
         checkFacts(command.facts, now, timeZone);
         const event = toWorldEvent(command);
         ensureFits(opened, [event]);
@@ -176,7 +208,7 @@ export function makeDecide(options: CaseModelOptions = { timeZone: DEFAULT_TIME_
   };
 }
 
-type WorldCommand = Exclude<CaseCommand, { type: 'OpenCase' | 'RetractEvent' | 'ConfirmEvent' }>;
+type WorldCommand = Exclude<CaseCommand, { type: 'OpenCase' | 'RetractEvent' | 'ConfirmEvent' | 'ErasePersonalData' }>;
 
 function toWorldEvent(command: WorldCommand): CaseEvent {
   const { facts } = command;

@@ -108,6 +108,13 @@ export type HungerStrikeEnded = Ev<'HungerStrikeEnded', Record<string, never>>;
 export type DiedInCustody = Ev<'DiedInCustody', { facility: string | null }>;
 export type EventRetracted = Ev<'EventRetracted', { retractedEventId: string; reason: string }>;
 export type EventConfirmed = Ev<'EventConfirmed', { confirmedEventId: string; confirmingSource: Source }>;
+/**
+ * The person's personal data was erased: their data key is destroyed, so every `personal` member of
+ * the case reads as erased from then on. About the record, not the world: it never enters the
+ * timeline, carries no personal data, and cannot be retracted. `reason` is stored in clear and
+ * hashed for good: it must not itself identify the person.
+ */
+export type PersonalDataErased = Ev<'PersonalDataErased', { reason: string }, never>;
 
 export type CaseEvent =
   | CaseOpened
@@ -129,7 +136,8 @@ export type CaseEvent =
   | HungerStrikeEnded
   | DiedInCustody
   | EventRetracted
-  | EventConfirmed;
+  | EventConfirmed
+  | PersonalDataErased;
 
 export type CaseEventType = CaseEvent['type'];
 export type CaseEventOf<T extends CaseEventType> = Extract<CaseEvent, { type: T }>;
@@ -156,6 +164,7 @@ export const CASE_EVENT_SCHEMA_VERSIONS: { readonly [T in CaseEventType]: number
   DiedInCustody: 1,
   EventRetracted: 1,
   EventConfirmed: 1,
+  PersonalDataErased: 1,
 };
 export const CASE_EVENT_TYPES = Object.keys(CASE_EVENT_SCHEMA_VERSIONS) as CaseEventType[];
 
@@ -171,8 +180,16 @@ export type RecordedCaseEvent = CaseEvent & {
   recordedAt: string;
 };
 
-/** Corrections are about the record, not the world: they never enter the timeline. */
-export const CORRECTION_TYPES = ['EventRetracted', 'EventConfirmed'] as const;
-export function isCorrection(e: CaseEvent): e is EventRetracted | EventConfirmed {
-  return e.type === 'EventRetracted' || e.type === 'EventConfirmed';
+/**
+ * Corrections are about the record, not the world: they never enter the timeline. An erasure of
+ * personal data is one too (it changes what the record can tell, never what happened).
+ */
+export const CORRECTION_TYPES = ['EventRetracted', 'EventConfirmed', 'PersonalDataErased'] as const;
+export function isCorrection(e: CaseEvent): e is EventRetracted | EventConfirmed | PersonalDataErased {
+  return e.type === 'EventRetracted' || e.type === 'EventConfirmed' || e.type === 'PersonalDataErased';
+}
+
+/** The erasure of the case's personal data, if one was recorded. */
+export function erasureOf(events: readonly RecordedCaseEvent[]): Extract<RecordedCaseEvent, { type: 'PersonalDataErased' }> | null {
+  return (events.find((e) => e.type === 'PersonalDataErased') as Extract<RecordedCaseEvent, { type: 'PersonalDataErased' }> | undefined) ?? null;
 }

@@ -165,8 +165,8 @@ function updateRequest(s: Situation, requestId: string, patch: Partial<AmnestyRe
  */
 export function step(s: Situation, event: CaseEvent, day: IsoDay): StepResult {
   const standing = s.standing;
-  if (event.type === 'CaseOpened' || event.type === 'EventRetracted' || event.type === 'EventConfirmed') {
-    return ok(s); // profile and corrections never change the standing
+  if (event.type === 'CaseOpened' || event.type === 'EventRetracted' || event.type === 'EventConfirmed' || event.type === 'PersonalDataErased') {
+    return ok(s); // profile, corrections and erasures never change the standing
   }
   if (standing === 'deceased') {
     return reject(DomainErrorCode.CaseClosedByDeath, `${event.type} cannot follow a death in custody`, { standing, eventType: event.type });

@@ -81,7 +81,9 @@ export class CaseHistoryProjection implements Projection {
           const d = event.data;
           profiles.push({
             caseId,
-            fullName: event.personal?.fullName ?? null,
+            // The stored personal member as is (an encrypted envelope): the read models never hold a
+            // name in clear, and the projector needs no key. The query layer opens it when answering.
+            fullName: stored.personal === null ? null : JSON.stringify(stored.personal),
             nameWithheld: d.nameWithheld,
             nationalities: `|${d.nationalities.join('|')}|`,
             foreignNational: d.nationalities.some((n) => n !== 'VE'),
@@ -172,7 +174,7 @@ export class CaseHistoryProjection implements Projection {
     }
     const stored = await this.store.readStream(`case-${caseId}`);
     const prior = stored.filter((e) => e.position < position);
-    const state = foldCase(prior.map(decodeCaseEvent), this.options);
+    const state = foldCase(prior.map((e) => decodeCaseEvent(e)), this.options);
     return {
       state,
       rows: { all: this.rowsFor(state, 'all'), confirmed: this.rowsFor(state, 'confirmed') },

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { NameView, SealedName } from '#application';
 import { addDays, CASE_STATUSES, daysBetween, DEPRIVED_OF_LIBERTY, type IsoDay, type Standing } from '#domain';
 import {
   AmnestyRequestIntervalEntity,
@@ -11,8 +12,45 @@ import { knownAt, standingAt, type TimeQuery } from './time-query.js';
 /**
  * The caseworker's and lawyer's lists: one row per person, read from the bitemporal read models.
  * Portable SQL (SQLite now, PostgreSQL later): named parameters, flags as 0/1, no dialect functions
- * beyond LOWER, LIKE ... ESCAPE, CASE and COUNT.
+ * beyond CASE and COUNT.
+ *
+ * Names are not in the read models in clear: `case_profiles.full_name` holds the encrypted envelope
+ * of the person's personal data. Each query selects its rows in SQL (filters, time), opens the names
+ * of those rows in one batch through a {@link NameReader}, and orders them by name in memory; the
+ * name search `q` filters in memory too (case- and accent-insensitive; the external reference, in
+ * clear, is matched in the same pass). The cost is one AES-GCM decryption per selected row, paging
+ * included (the order needs every name): about 10 µs a row with the data keys in memory, i.e.
+ * ~0.2 s for 20,000 cases, ~0.6 s when the key cache is cold (one key-store query per list, then
+ * one unwrap per case). Fine for tens of thousands of cases; beyond that, a keyed blind index
+ * (HMAC of name tokens) would let SQL filter first. A name erased with its key reads as
+ * `fullName: null` with `nameErased: true` (the member is absent otherwise) and sorts with the
+ * withheld names, last.
  */
+
+/** Opens the names of a batch of rows (`CaseEventCodec.readNames`), in the order given. */
+export type NameReader = (rows: readonly SealedName[]) => Promise<NameView[]>;
+
+/** Names in Spanish collation order (so that Álvarez sorts with the A's); null (withheld or erased) last. */
+const COLLATOR = new Intl.Collator('es');
+function byName(a: string | null, b: string | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return COLLATOR.compare(a, b);
+}
+const byText = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Case-, accent- and spacing-insensitive form for the name search: `rocio` finds Rocío. */
+export function searchForm(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ');
+}
+
+/** `fullName` (and `nameErased` when erased) for each row, opened in one batch. */
+async function withNames<R extends { caseId: string; sealedName: string | null }>(
+  rows: readonly R[],
+  names: NameReader,
+): Promise<(Omit<R, 'sealedName'> & { fullName: string | null; nameErased?: true })[]> {
+  const views = await names(rows.map((r) => ({ caseId: r.caseId, sealed: r.sealedName })));
+  return rows.map(({ sealedName: _sealed, ...rest }, i) => ({ ...rest, fullName: views[i]!.fullName, ...(views[i]!.nameErased ? { nameErased: true as const } : {}) }));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Shared
@@ -34,17 +72,11 @@ export function expandStatusFilter(values: readonly StatusFilterValue[]): Standi
   return LISTED_STANDINGS.filter((s) => wanted.has(s));
 }
 
-/** A LIKE pattern matching `text` anywhere, lower-cased, with `%`, `_` and the escape `!` taken literally (`ESCAPE '!'`). */
-export function containsPattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
-}
 
 const flag = (v: unknown): boolean => Number(v) === 1;
 const nationalitiesOf = (stored: string): string[] => stored.split('|').filter((n) => n !== '');
 const offencesOf = (stored: string | null): string[] => (stored ?? '').split(',').filter((o) => o !== '');
 
-/** Withheld names (NULL) last on both databases (SQLite sorts NULL first, PostgreSQL last). */
-const NAME_NULLS_LAST = 'CASE WHEN p.full_name IS NULL THEN 1 ELSE 0 END';
 
 // ---------------------------------------------------------------------------------------------
 // GET /cases
@@ -59,13 +91,15 @@ export interface CaseListFilter {
   gender?: string;
   military?: boolean;
   minor?: boolean;
-  /** Case-insensitive substring of the full name or the external reference. */
+  /** Substring of the full name (case- and accent-insensitive) or of the external reference (case-insensitive). */
   search?: string;
 }
 
 export interface CaseListItem {
   caseId: string;
   fullName: string | null;
+  /** Present, and true, when the person's personal data was erased (`fullName` is then null). */
+  nameErased?: true;
   nameWithheld: boolean;
   nationalities: string[];
   gender: string;
@@ -85,54 +119,54 @@ export interface CaseListPage {
 
 /**
  * Cases known at `knownAt` (opened by then), each with its status interval standing on `asOf` as
- * known then (none: `not_detained`), filtered, ordered by name (withheld names last) then case id.
+ * known then (none: `not_detained`), filtered, ordered by name (withheld and erased names last) then
+ * case id, one page of them.
  */
 export async function listCases(
   ds: DataSource,
   q: TimeQuery,
   filter: CaseListFilter,
   page: { page: number; pageSize: number },
+  names: NameReader,
 ): Promise<CaseListPage> {
-  const base = () => {
-    let qb = ds
-      .createQueryBuilder(CaseProfileEntity, 'p')
-      .leftJoin(
-        'status_intervals',
-        'si',
-        'si.case_id = p.case_id AND si.scope = :scope' +
-          ' AND si.recorded_from <= :knownAt AND si.recorded_to > :knownAt' +
-          ' AND si.valid_from <= :asOf AND si.valid_to > :asOf',
-        { scope: q.scope, knownAt: q.knownAt, asOf: q.asOf },
-      )
-      .where('p.opened_at <= :knownAt', { knownAt: q.knownAt });
-    const statuses = filter.statuses ?? [];
-    if (statuses.length > 0) {
-      const held = statuses.filter((s) => s !== 'not_detained');
-      const notDetained = statuses.includes('not_detained');
-      const clauses: string[] = [];
-      if (held.length > 0) clauses.push('si.status IN (:...statuses)');
-      if (notDetained) clauses.push('si.id IS NULL');
-      qb = qb.andWhere(`(${clauses.join(' OR ')})`, { statuses: held });
-    }
-    if (filter.nationality !== undefined) {
-      qb = qb.andWhere('EXISTS (SELECT 1 FROM case_nationalities n WHERE n.case_id = p.case_id AND n.nationality = :nationality)', {
-        nationality: filter.nationality,
-      });
-    }
-    if (filter.facility !== undefined) qb = qb.andWhere('si.facility = :facility', { facility: filter.facility });
-    if (filter.gender !== undefined) qb = qb.andWhere('p.gender = :gender', { gender: filter.gender });
-    if (filter.military !== undefined) qb = qb.andWhere(filter.military ? "p.affiliation = 'military'" : "p.affiliation <> 'military'");
-    if (filter.minor !== undefined) qb = qb.andWhere('p.minor = :minor', { minor: filter.minor ? 1 : 0 });
-    if (filter.search !== undefined && filter.search !== '') {
-      qb = qb.andWhere("(LOWER(p.full_name) LIKE :search ESCAPE '!' OR LOWER(p.external_reference) LIKE :search ESCAPE '!')", {
-        search: containsPattern(filter.search),
-      });
-    }
-    return qb;
-  };
+  const all = await selectCases(ds, q, filter, names);
+  const from = (page.page - 1) * page.pageSize;
+  return { total: all.length, items: all.slice(from, from + page.pageSize) };
+}
 
-  const counted: { n: number | string } | undefined = await base().select('COUNT(*)', 'n').getRawOne();
-  const rows: Record<string, unknown>[] = await base()
+/** Every case {@link listCases} would list, in its order (the export reads them all at once). */
+export async function selectCases(ds: DataSource, q: TimeQuery, filter: CaseListFilter, names: NameReader): Promise<CaseListItem[]> {
+  let qb = ds
+    .createQueryBuilder(CaseProfileEntity, 'p')
+    .leftJoin(
+      'status_intervals',
+      'si',
+      'si.case_id = p.case_id AND si.scope = :scope' +
+        ' AND si.recorded_from <= :knownAt AND si.recorded_to > :knownAt' +
+        ' AND si.valid_from <= :asOf AND si.valid_to > :asOf',
+      { scope: q.scope, knownAt: q.knownAt, asOf: q.asOf },
+    )
+    .where('p.opened_at <= :knownAt', { knownAt: q.knownAt });
+  const statuses = filter.statuses ?? [];
+  if (statuses.length > 0) {
+    const held = statuses.filter((s) => s !== 'not_detained');
+    const notDetained = statuses.includes('not_detained');
+    const clauses: string[] = [];
+    if (held.length > 0) clauses.push('si.status IN (:...statuses)');
+    if (notDetained) clauses.push('si.id IS NULL');
+    qb = qb.andWhere(`(${clauses.join(' OR ')})`, { statuses: held });
+  }
+  if (filter.nationality !== undefined) {
+    qb = qb.andWhere('EXISTS (SELECT 1 FROM case_nationalities n WHERE n.case_id = p.case_id AND n.nationality = :nationality)', {
+      nationality: filter.nationality,
+    });
+  }
+  if (filter.facility !== undefined) qb = qb.andWhere('si.facility = :facility', { facility: filter.facility });
+  if (filter.gender !== undefined) qb = qb.andWhere('p.gender = :gender', { gender: filter.gender });
+  if (filter.military !== undefined) qb = qb.andWhere(filter.military ? "p.affiliation = 'military'" : "p.affiliation <> 'military'");
+  if (filter.minor !== undefined) qb = qb.andWhere('p.minor = :minor', { minor: filter.minor ? 1 : 0 });
+
+  const rows: Record<string, unknown>[] = await qb
     .select('p.case_id', 'caseId')
     .addSelect('p.full_name', 'fullName')
     .addSelect('p.name_withheld', 'nameWithheld')
@@ -144,18 +178,12 @@ export async function listCases(
     .addSelect('si.status', 'status')
     .addSelect('si.status_since', 'statusSince')
     .addSelect('si.facility', 'facility')
-    .orderBy(NAME_NULLS_LAST, 'ASC')
-    .addOrderBy('p.full_name', 'ASC')
-    .addOrderBy('p.case_id', 'ASC')
-    .limit(page.pageSize)
-    .offset((page.page - 1) * page.pageSize)
     .getRawMany();
 
-  return {
-    total: Number(counted?.n ?? 0),
-    items: rows.map((r) => ({
+  const named = await withNames(
+    rows.map((r) => ({
       caseId: r['caseId'] as string,
-      fullName: (r['fullName'] as string | null) ?? null,
+      sealedName: (r['fullName'] as string | null) ?? null,
       nameWithheld: flag(r['nameWithheld']),
       nationalities: nationalitiesOf(r['nationalities'] as string),
       gender: r['gender'] as string,
@@ -166,7 +194,16 @@ export async function listCases(
       statusSince: (r['statusSince'] as string | null) ?? null,
       facility: (r['facility'] as string | null) ?? null,
     })),
-  };
+    names,
+  );
+  // Member order as before: fullName second.
+  let items: CaseListItem[] = named.map(({ caseId, fullName, nameErased, ...rest }) => ({ caseId, fullName, ...(nameErased ? { nameErased } : {}), ...rest }));
+  if (filter.search !== undefined && filter.search !== '') {
+    const needle = searchForm(filter.search);
+    const reference = filter.search.toLowerCase();
+    items = items.filter((i) => (i.fullName !== null && searchForm(i.fullName).includes(needle)) || (i.externalReference !== null && i.externalReference.toLowerCase().includes(reference)));
+  }
+  return items.sort((a, b) => byName(a.fullName, b.fullName) || byText(a.caseId, b.caseId));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,6 +215,8 @@ export type AmnestyRequestState = (typeof AMNESTY_REQUEST_STATES)[number];
 export interface AmnestyRequestItem {
   caseId: string;
   fullName: string | null;
+  /** Present, and true, when the person's personal data was erased (`fullName` is then null). */
+  nameErased?: true;
   requestId: string;
   /** `pending`, `appealed`, `granted` or `denied`. */
   status: string;
@@ -196,7 +235,7 @@ const UNDECIDED = ['pending', 'appealed'];
  * includes appealed requests (both await a decision); `overdue` is an undecided request whose due
  * day is before `asOf` (the due day itself is still in time).
  */
-export async function listAmnestyRequests(ds: DataSource, q: TimeQuery, state?: AmnestyRequestState): Promise<AmnestyRequestItem[]> {
+export async function listAmnestyRequests(ds: DataSource, q: TimeQuery, state: AmnestyRequestState | undefined, names: NameReader): Promise<AmnestyRequestItem[]> {
   let qb = standingAt(
     ds
       .createQueryBuilder(AmnestyRequestIntervalEntity, 'ar')
@@ -213,27 +252,27 @@ export async function listAmnestyRequests(ds: DataSource, q: TimeQuery, state?: 
   if (state === 'pending') qb = qb.andWhere('ar.status IN (:...undecided)', { undecided: UNDECIDED });
   if (state === 'granted' || state === 'denied') qb = qb.andWhere('ar.status = :state', { state });
   if (state === 'overdue') qb = qb.andWhere('ar.status IN (:...undecided) AND ar.due_on < :dueBefore', { undecided: UNDECIDED, dueBefore: q.asOf });
-  const rows: Record<string, string | null>[] = await qb
-    .orderBy('ar.due_on', 'ASC')
-    .addOrderBy(NAME_NULLS_LAST, 'ASC')
-    .addOrderBy('p.full_name', 'ASC')
-    .addOrderBy('ar.case_id', 'ASC')
-    .addOrderBy('ar.request_id', 'ASC')
-    .getRawMany();
-  return rows.map((r) => {
-    const dueOn = r['dueOn']!;
-    const overdue = UNDECIDED.includes(r['status']!) && dueOn < q.asOf;
-    return {
-      caseId: r['caseId']!,
-      fullName: r['fullName'] ?? null,
-      requestId: r['requestId']!,
-      status: r['status']!,
-      filedOn: r['filedOn']!,
-      dueOn,
-      daysOverdue: overdue ? daysBetween(dueOn, q.asOf) : 0,
-      overdue,
-    };
-  });
+  const rows: Record<string, string | null>[] = await qb.getRawMany();
+  const items = await withNames(
+    rows.map((r) => {
+      const dueOn = r['dueOn']!;
+      const overdue = UNDECIDED.includes(r['status']!) && dueOn < q.asOf;
+      return {
+        caseId: r['caseId']!,
+        sealedName: r['fullName'] ?? null,
+        requestId: r['requestId']!,
+        status: r['status']!,
+        filedOn: r['filedOn']!,
+        dueOn,
+        daysOverdue: overdue ? daysBetween(dueOn, q.asOf) : 0,
+        overdue,
+      };
+    }),
+    names,
+  );
+  return items
+    .sort((a, b) => byText(a.dueOn, b.dueOn) || byName(a.fullName, b.fullName) || byText(a.caseId, b.caseId) || byText(a.requestId, b.requestId))
+    .map(({ caseId, fullName, nameErased, ...rest }) => ({ caseId, fullName, ...(nameErased ? { nameErased } : {}), ...rest }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,6 +281,8 @@ export async function listAmnestyRequests(ds: DataSource, q: TimeQuery, state?: 
 export interface AmnestyEligibilityItem {
   caseId: string;
   fullName: string | null;
+  /** Present, and true, when the person's personal data was erased (`fullName` is then null). */
+  nameErased?: true;
   status: string;
   statusSince: IsoDay;
   facility: string | null;
@@ -255,7 +296,7 @@ export interface AmnestyEligibilityItem {
  * at `knownAt`, in the same verification scope): those without an excluded offence first, then the
  * longest in their status first.
  */
-export async function amnestyEligibility(ds: DataSource, q: TimeQuery): Promise<AmnestyEligibilityItem[]> {
+export async function amnestyEligibility(ds: DataSource, q: TimeQuery, names: NameReader): Promise<AmnestyEligibilityItem[]> {
   const rows: Record<string, string | null>[] = await standingAt(
     ds
       .createQueryBuilder(StatusIntervalEntity, 'si')
@@ -274,25 +315,25 @@ export async function amnestyEligibility(ds: DataSource, q: TimeQuery): Promise<
       ),
     'si',
     q,
-  )
-    .orderBy("CASE WHEN si.excluded_offences = '' THEN 0 ELSE 1 END", 'ASC')
-    .addOrderBy('si.status_since', 'ASC')
-    .addOrderBy(NAME_NULLS_LAST, 'ASC')
-    .addOrderBy('p.full_name', 'ASC')
-    .addOrderBy('si.case_id', 'ASC')
-    .getRawMany();
-  return rows.map((r) => {
-    const excludedOffences = offencesOf(r['excludedOffences'] ?? null);
-    return {
-      caseId: r['caseId']!,
-      fullName: r['fullName'] ?? null,
-      status: r['status']!,
-      statusSince: r['statusSince']!,
-      facility: r['facility'] ?? null,
-      excludedOffences,
-      eligible: excludedOffences.length === 0,
-    };
-  });
+  ).getRawMany();
+  const items = await withNames(
+    rows.map((r) => {
+      const excludedOffences = offencesOf(r['excludedOffences'] ?? null);
+      return {
+        caseId: r['caseId']!,
+        sealedName: r['fullName'] ?? null,
+        status: r['status']!,
+        statusSince: r['statusSince']!,
+        facility: r['facility'] ?? null,
+        excludedOffences,
+        eligible: excludedOffences.length === 0,
+      };
+    }),
+    names,
+  );
+  return items
+    .sort((a, b) => Number(!a.eligible) - Number(!b.eligible) || byText(a.statusSince, b.statusSince) || byName(a.fullName, b.fullName) || byText(a.caseId, b.caseId))
+    .map(({ caseId, fullName, nameErased, ...rest }) => ({ caseId, fullName, ...(nameErased ? { nameErased } : {}), ...rest }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,6 +342,8 @@ export async function amnestyEligibility(ds: DataSource, q: TimeQuery): Promise<
 export interface PresentationItem {
   caseId: string;
   fullName: string | null;
+  /** Present, and true, when the person's personal data was erased (`fullName` is then null). */
+  nameErased?: true;
   reportEveryDays: number;
   /** The reporting anchor: the last attended presentation, or the release day when none yet. */
   lastReportedOn: IsoDay;
@@ -327,7 +370,7 @@ export interface PresentationsDue {
  * Someone who missed A + N and is due again on A + 2N = `on` appears in both lists.
  * `q.asOf` is the day `on`: the status interval standing then, as known at `knownAt`, decides.
  */
-export async function presentationsDue(ds: DataSource, q: TimeQuery): Promise<PresentationsDue> {
+export async function presentationsDue(ds: DataSource, q: TimeQuery, names: NameReader): Promise<PresentationsDue> {
   const on = q.asOf;
   const rows: Record<string, string | number | null>[] = await standingAt(
     ds
@@ -341,19 +384,19 @@ export async function presentationsDue(ds: DataSource, q: TimeQuery): Promise<Pr
       .andWhere('si.report_every_days IS NOT NULL AND si.reporting_anchor IS NOT NULL'),
     'si',
     q,
-  )
-    .orderBy(NAME_NULLS_LAST, 'ASC')
-    .addOrderBy('p.full_name', 'ASC')
-    .addOrderBy('si.case_id', 'ASC')
-    .getRawMany();
+  ).getRawMany();
+  const people = (
+    await withNames(
+      rows.map((r) => ({ caseId: r['caseId'] as string, sealedName: (r['fullName'] as string | null) ?? null, every: Number(r['reportEveryDays']), anchor: r['reportingAnchor'] as string })),
+      names,
+    )
+  ).sort((a, b) => byName(a.fullName, b.fullName) || byText(a.caseId, b.caseId));
 
   const due: PresentationItem[] = [];
   const missed: PresentationItem[] = [];
-  for (const r of rows) {
-    const every = Number(r['reportEveryDays']);
-    const anchor = r['reportingAnchor'] as string;
+  for (const { caseId, fullName, nameErased, every, anchor } of people) {
     if (!(every > 0)) continue;
-    const person = { caseId: r['caseId'] as string, fullName: (r['fullName'] as string | null) ?? null, reportEveryDays: every, lastReportedOn: anchor };
+    const person = { caseId, fullName, ...(nameErased ? { nameErased } : {}), reportEveryDays: every, lastReportedOn: anchor };
     const first = addDays(anchor, every);
     const k = Math.max(1, Math.ceil(daysBetween(anchor, addDays(on, -(every - 1))) / every));
     if (addDays(anchor, k * every) === on) due.push({ ...person, dueOn: on });
@@ -369,6 +412,8 @@ export async function presentationsDue(ds: DataSource, q: TimeQuery): Promise<Pr
 export interface RevolvingDoorItem {
   caseId: string;
   fullName: string | null;
+  /** Present, and true, when the person's personal data was erased (`fullName` is then null). */
+  nameErased?: true;
   /** `re_arrest`, or `disappearance` / `house_arrest` straight from liberty. */
   kind: string;
   releasedOn: IsoDay;
@@ -387,7 +432,7 @@ export interface RevolvingDoor {
  * People taken back from liberty between two days (both included), as known at `knownAt`: re-arrests,
  * and disappearances or house arrests that followed a release directly (`days_since_release` set).
  */
-export async function revolvingDoor(ds: DataSource, from: IsoDay, to: IsoDay, q: Pick<TimeQuery, 'knownAt' | 'scope'>): Promise<RevolvingDoor> {
+export async function revolvingDoor(ds: DataSource, from: IsoDay, to: IsoDay, q: Pick<TimeQuery, 'knownAt' | 'scope'>, names: NameReader): Promise<RevolvingDoor> {
   const rows: Record<string, string | number | null>[] = await knownAt(
     ds
       .createQueryBuilder(FlowFactEntity, 'f')
@@ -397,30 +442,35 @@ export async function revolvingDoor(ds: DataSource, from: IsoDay, to: IsoDay, q:
       .addSelect('f.kind', 'kind')
       .addSelect('f.day', 'day')
       .addSelect('f.days_since_release', 'daysSinceRelease')
+      .addSelect('f.recorded_from_position', 'recordedFromPosition')
       .where('f.day >= :from AND f.day <= :to', { from, to })
       // A re-arrest always follows a release, so its days_since_release is always set.
       .andWhere("f.kind IN ('re_arrest', 'disappearance', 'house_arrest') AND f.days_since_release IS NOT NULL"),
     'f',
     q,
-  )
-    .orderBy('f.day', 'ASC')
-    .addOrderBy(NAME_NULLS_LAST, 'ASC')
-    .addOrderBy('p.full_name', 'ASC')
-    .addOrderBy('f.case_id', 'ASC')
-    .addOrderBy('f.recorded_from_position', 'ASC')
-    .getRawMany();
-  const items = rows.map((r) => {
-    const day = r['day'] as string;
-    const days = Number(r['daysSinceRelease']);
-    return {
-      caseId: r['caseId'] as string,
-      fullName: (r['fullName'] as string | null) ?? null,
-      kind: r['kind'] as string,
-      releasedOn: addDays(day, -days),
-      reArrestedOn: day,
-      daysBetween: days,
-    };
-  });
+  ).getRawMany();
+  const named = await withNames(
+    rows.map((r) => {
+      const day = r['day'] as string;
+      const days = Number(r['daysSinceRelease']);
+      return {
+        caseId: r['caseId'] as string,
+        sealedName: (r['fullName'] as string | null) ?? null,
+        kind: r['kind'] as string,
+        releasedOn: addDays(day, -days),
+        reArrestedOn: day,
+        daysBetween: days,
+        recordedFromPosition: Number(r['recordedFromPosition']),
+      };
+    }),
+    names,
+  );
+  const items: RevolvingDoorItem[] = named
+    .sort(
+      (a, b) =>
+        byText(a.reArrestedOn, b.reArrestedOn) || byName(a.fullName, b.fullName) || byText(a.caseId, b.caseId) || a.recordedFromPosition - b.recordedFromPosition,
+    )
+    .map(({ caseId, fullName, nameErased, recordedFromPosition: _position, ...rest }) => ({ caseId, fullName, ...(nameErased ? { nameErased } : {}), ...rest }));
   return { count: items.length, medianDaysBetween: median(items.map((i) => i.daysBetween)), items };
 }
 

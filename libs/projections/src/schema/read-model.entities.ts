@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { AccessTokenEntity } from './access-token.entity.js';
 
 /**
  * Read models. Every projected row is bitemporal: `validFrom`/`validTo` (days in the world) and
@@ -33,6 +34,11 @@ export const ProjectionCheckpointEntity = new EntitySchema<ProjectionCheckpoint>
 
 export interface CaseProfileRow {
   caseId: string;
+  /**
+   * Not a name in clear: the JSON text of the stored `CaseOpened.personal`, an encrypted envelope
+   * (`{"$enc":"aes-256-gcm","kid":…,"iv":…,"tag":…,"ct":…}`) holding `{fullName, birthYear, notes}`.
+   * Queries open it through the application's codec; after an erasure it no longer opens.
+   */
   fullName: string | null;
   nameWithheld: boolean;
   /** `|ES|VE|`, so that a LIKE '%|ES|%' finds a nationality among several. */
@@ -257,6 +263,7 @@ export const AccessLogEntity = new EntitySchema<AccessLogRow>({
 });
 
 export const READ_MODEL_ENTITIES = [
+  AccessTokenEntity,
   AuditLogEntity,
   AccessLogEntity,
   ProjectionCheckpointEntity,

@@ -4,9 +4,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GetAmnestyEligibilityRequestDto } from './get-amnesty-eligibility.request.dto.js';
 import { GetAmnestyEligibilityQuery, type AmnestyEligibilityResponse } from './get-amnesty-eligibility.query.js';
 import { RecordsPersonalDataAccess } from '../../audit/personal-data-access.js';
+import { Roles } from '../../auth/roles.decorator.js';
 
 @ApiTags('case lists')
 @RecordsPersonalDataAccess()
+@Roles('admin', 'caseworker', 'auditor')
 @Controller('amnesty-eligibility')
 export class GetAmnestyEligibilityHttpController {
   constructor(private readonly queryBus: QueryBus) {}

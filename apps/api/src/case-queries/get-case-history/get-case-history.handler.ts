@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { caseStreamId, decodeCaseEvent } from '#application';
+import { CaseEventCodec, caseStreamId } from '#application';
 import { computeRetracted, dayOf, DomainError, DomainErrorCode, foldCase, isCorrection, type RecordedCaseEvent } from '#domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-store';
 import { Environment } from '../../config/environment.js';
@@ -18,13 +18,15 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readTime: ReadTime,
     private readonly env: Environment,
+    private readonly codec: CaseEventCodec,
   ) {}
 
   async execute({ caseId, asOf: asOfParam, knownAt: knownAtParam }: GetCaseHistoryQuery): Promise<CaseHistoryResponse> {
     const asOf = asOfParam ?? this.readTime.today();
     const knownAt = this.readTime.knownAt(knownAtParam);
     const stored = (await this.store.readStream(caseStreamId(caseId))).filter((e) => e.recordedAt <= knownAt);
-    const events = stored.map(decodeCaseEvent);
+    // The history shows no personal data: it stays sealed (no key is used).
+    const events = stored.map((e) => this.codec.decode(e));
     const state = foldCase(events, { timeZone: this.env.TIME_ZONE });
     if (state.kind !== 'opened') {
       throw new DomainError(DomainErrorCode.CaseNotFound, `case ${caseId} does not exist as known at ${knownAt}`, { caseId });

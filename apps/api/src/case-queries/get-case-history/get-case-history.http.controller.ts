@@ -5,9 +5,11 @@ import { CaseIdPipe } from '../../cases/uuid-param.pipe.js';
 import { GetCaseHistoryRequestDto } from './get-case-history.request.dto.js';
 import { GetCaseHistoryQuery, type CaseHistoryResponse } from './get-case-history.query.js';
 import { RecordsPersonalDataAccess } from '../../audit/personal-data-access.js';
+import { Roles } from '../../auth/roles.decorator.js';
 
 @ApiTags('cases')
 @RecordsPersonalDataAccess()
+@Roles('admin', 'caseworker', 'auditor')
 @Controller('cases/:id/history')
 export class GetCaseHistoryHttpController {
   constructor(private readonly queryBus: QueryBus) {}

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
+import { CaseEventCodec } from '#application';
 import { revolvingDoor } from '#projections';
 import { READ_MODELS } from '../../projections/projections.tokens.js';
 import { ReadTime } from '../../projections/read-time.js';
@@ -12,11 +13,12 @@ export class GetRevolvingDoorHandler implements IQueryHandler<GetRevolvingDoorQu
   constructor(
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     private readonly readTime: ReadTime,
+    private readonly codec: CaseEventCodec,
   ) {}
 
   async execute({ from, to, knownAt, verification }: GetRevolvingDoorQuery): Promise<RevolvingDoorResponse> {
     const q = this.readTime.query({ knownAt, verification }, LIST_DEFAULT_SCOPE);
-    const result = await revolvingDoor(this.readModels, from, to, q);
+    const result = await revolvingDoor(this.readModels, from, to, q, (rows) => this.codec.readNames(rows));
     return { from, to, knownAt: q.knownAt, verification: q.scope, ...result };
   }
 }

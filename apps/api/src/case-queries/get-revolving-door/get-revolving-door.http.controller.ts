@@ -4,9 +4,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GetRevolvingDoorRequestDto } from './get-revolving-door.request.dto.js';
 import { GetRevolvingDoorQuery, type RevolvingDoorResponse } from './get-revolving-door.query.js';
 import { RecordsPersonalDataAccess } from '../../audit/personal-data-access.js';
+import { Roles } from '../../auth/roles.decorator.js';
 
 @ApiTags('case lists')
 @RecordsPersonalDataAccess()
+@Roles('admin', 'caseworker', 'auditor')
 @Controller('revolving-door')
 export class GetRevolvingDoorHttpController {
   constructor(private readonly queryBus: QueryBus) {}

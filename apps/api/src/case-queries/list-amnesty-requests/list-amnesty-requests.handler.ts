@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
+import { CaseEventCodec } from '#application';
 import { listAmnestyRequests } from '#projections';
 import { READ_MODELS } from '../../projections/projections.tokens.js';
 import { ReadTime } from '../../projections/read-time.js';
@@ -12,11 +13,12 @@ export class ListAmnestyRequestsHandler implements IQueryHandler<ListAmnestyRequ
   constructor(
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     private readonly readTime: ReadTime,
+    private readonly codec: CaseEventCodec,
   ) {}
 
   async execute({ state, time }: ListAmnestyRequestsQuery): Promise<AmnestyRequestsResponse> {
     const q = this.readTime.query(time, LIST_DEFAULT_SCOPE);
-    const items = await listAmnestyRequests(this.readModels, q, state);
+    const items = await listAmnestyRequests(this.readModels, q, state, (rows) => this.codec.readNames(rows));
     return { asOf: q.asOf, knownAt: q.knownAt, verification: q.scope, state: state ?? null, items };
   }
 }

@@ -4,9 +4,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListAmnestyRequestsRequestDto } from './list-amnesty-requests.request.dto.js';
 import { ListAmnestyRequestsQuery, type AmnestyRequestsResponse } from './list-amnesty-requests.query.js';
 import { RecordsPersonalDataAccess } from '../../audit/personal-data-access.js';
+import { Roles } from '../../auth/roles.decorator.js';
 
 @ApiTags('case lists')
 @RecordsPersonalDataAccess()
+@Roles('admin', 'caseworker', 'auditor')
 @Controller('amnesty-requests')
 export class ListAmnestyRequestsHttpController {
   constructor(private readonly queryBus: QueryBus) {}

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
+import { CaseEventCodec } from '#application';
 import { expandStatusFilter, listCases } from '#projections';
 import { READ_MODELS } from '../../projections/projections.tokens.js';
 import { ReadTime } from '../../projections/read-time.js';
@@ -15,6 +16,7 @@ export class ListCasesHandler implements IQueryHandler<ListCasesQuery, CaseListR
   constructor(
     @Inject(READ_MODELS) private readonly readModels: DataSource,
     private readonly readTime: ReadTime,
+    private readonly codec: CaseEventCodec,
   ) {}
 
   async execute({ request: r }: ListCasesQuery): Promise<CaseListResponse> {
@@ -35,6 +37,7 @@ export class ListCasesHandler implements IQueryHandler<ListCasesQuery, CaseListR
         search: search === '' ? undefined : search,
       },
       { page, pageSize },
+      (rows) => this.codec.readNames(rows),
     );
     return { asOf: time.asOf, knownAt: time.knownAt, verification: time.scope, page, pageSize, total, items };
   }

@@ -4,9 +4,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListCasesRequestDto } from './list-cases.request.dto.js';
 import { ListCasesQuery, type CaseListResponse } from './list-cases.query.js';
 import { RecordsPersonalDataAccess } from '../../audit/personal-data-access.js';
+import { Roles } from '../../auth/roles.decorator.js';
 
 @ApiTags('case lists')
 @RecordsPersonalDataAccess()
+@Roles('admin', 'caseworker', 'auditor')
 @Controller('cases')
 export class ListCasesHttpController {
   constructor(private readonly queryBus: QueryBus) {}

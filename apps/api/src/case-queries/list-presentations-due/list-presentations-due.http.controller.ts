@@ -4,9 +4,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListPresentationsDueRequestDto } from './list-presentations-due.request.dto.js';
 import { ListPresentationsDueQuery, type PresentationsDueResponse } from './list-presentations-due.query.js';
 import { RecordsPersonalDataAccess } from '../../audit/personal-data-access.js';
+import { Roles } from '../../auth/roles.decorator.js';
 
 @ApiTags('case lists')
 @RecordsPersonalDataAccess()
+@Roles('admin', 'caseworker', 'auditor')
 @Controller('presentations')
 export class ListPresentationsDueHttpController {
   constructor(private readonly queryBus: QueryBus) {}

@@ -5,8 +5,10 @@ import type { CommandContext as Context } from '#application';
 import { CommandContext } from '../../../http/command-context.js';
 import { OpenCaseCommand, type OpenedCaseResponse } from './open-case.command.js';
 import { OpenCaseRequestDto } from './open-case.request.dto.js';
+import { Roles } from '../../../auth/roles.decorator.js';
 
 @ApiTags('cases')
+@Roles('admin', 'caseworker')
 @Controller('cases')
 export class OpenCaseHttpController {
   constructor(private readonly commandBus: CommandBus) {}

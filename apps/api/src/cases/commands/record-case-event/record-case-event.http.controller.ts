@@ -22,13 +22,14 @@ import { RecordWhereaboutsRequestDto } from '../record-whereabouts/record-wherea
 import { RequestAmnestyRequestDto } from '../request-amnesty/request-amnesty.request.dto.js';
 import { RetractEventRequestDto } from '../retract-event/retract-event.request.dto.js';
 import { RecordCaseEventCommand, type RecordedEventResponse } from './record-case-event.command.js';
+import { Roles } from '../../../auth/roles.decorator.js';
 
 /** Every route records one event on a case: validate, then one command on the bus. */
 @ApiTags('case events')
 @ApiHeader({ name: 'If-Match', required: false, description: 'The case version the client decided on, e.g. "3"; 412 when stale' })
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retry safe: the same key answers the first result' })
-@ApiHeader({ name: 'X-Actor', required: false, description: 'Who records it (until authentication lands)' })
 @ApiCreatedResponse({ description: '{caseId, eventId, version, position}' })
+@Roles('admin', 'caseworker')
 @Controller('cases/:id')
 export class RecordCaseEventHttpController {
   constructor(private readonly commandBus: CommandBus) {}

@@ -7,7 +7,7 @@ import {
 } from '#domain';
 
 /** How a case reads over HTTP: the fold's situation, with durations computed up to `asOf`. */
-export function toCaseResponse(view: CaseView, asOf: IsoDay, knownAt: string | null) {
+export function toCaseResponse(view: CaseView, asOf: IsoDay, knownAt: string | null, personalData: { personalDataErased: boolean } = { personalDataErased: false }) {
   const { state, situation } = view;
   const opened = state.opened;
   const periods = situation.custodyPeriods.map((p) => ({
@@ -30,6 +30,8 @@ export function toCaseResponse(view: CaseView, asOf: IsoDay, knownAt: string | n
     knownAt,
     person: {
       fullName: opened.personal?.fullName ?? null,
+      /** The person's personal data was erased: `fullName` and `birthYear` read null for good. */
+      personalDataErased: personalData.personalDataErased,
       nameWithheld: opened.data.nameWithheld,
       nationalities: opened.data.nationalities,
       gender: opened.data.gender,

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CaseRepository } from '#application';
+import { isErased } from '#crypto';
 import { dayOfInstant, DomainError, DomainErrorCode, isValidOccurredOn, viewCase, type Clock } from '#domain';
 import { Environment } from '../../../config/environment.js';
 import { CLOCK } from '../../cases.tokens.js';
@@ -23,9 +24,11 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseResponse>
     const day = asOf ?? dayOfInstant(this.clock.now(), timeZone);
     // Recorded times are stored in UTC (toISOString), so the instant is normalised the same way to compare.
     const known = knownAt === undefined ? undefined : new Date(knownAt).toISOString();
-    const events = await this.repository.events(caseId);
+    // Decrypted personal data; a person whose data was erased reads with null fields and `personalDataErased`.
+    const { events, personal } = await this.repository.eventsWithPersonalData(caseId);
     const view = viewCase(events, { asOfDay: day, knownAt: known, verification: verification ?? 'all' }, { timeZone });
     if (!view) throw new DomainError(DomainErrorCode.CaseNotFound, `case ${caseId} does not exist${known ? ` as known at ${known}` : ''}`, { caseId });
-    return toCaseResponse(view, day, known ?? null);
+    const opened = events.findIndex((e) => e.type === 'CaseOpened');
+    return toCaseResponse(view, day, known ?? null, { personalDataErased: opened >= 0 && isErased(personal[opened]) });
   }
 }

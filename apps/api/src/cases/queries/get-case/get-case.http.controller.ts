@@ -7,9 +7,11 @@ import type { CaseResponse } from './case.response.js';
 import { AsOfKnownAtQueryDto } from './get-case.request.dto.js';
 import { GetCaseQuery } from './get-case.query.js';
 import { RecordsPersonalDataAccess } from '../../../audit/personal-data-access.js';
+import { Roles } from '../../../auth/roles.decorator.js';
 
 @ApiTags('cases')
 @RecordsPersonalDataAccess()
+@Roles('admin', 'caseworker', 'auditor')
 @Controller('cases/:id')
 export class GetCaseHttpController {
   constructor(private readonly queryBus: QueryBus) {}
