@@ -37,6 +37,7 @@ import type {
   StoreIdentity,
 } from '../event-store.port.js';
 import { chainHash, GENESIS_HASH } from '../audit/canonical.js';
+import { assertStreamId, checkBatchSize, checkPosition, positiveOr, validateAppend } from '../append-validation.js';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file, or `':memory:'`. The parent directory is created when missing. */
@@ -84,10 +85,8 @@ const MIGRATIONS: readonly Migration[] = [
 
 export const SQLITE_EVENT_STORE_SCHEMA_VERSION = MIGRATIONS.length;
 
-const DEFAULT_BATCH_SIZE = 1000;
 const DEFAULT_POLL_INTERVAL_MS = 200;
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
-const MAX_STREAM_ID_LENGTH = 200;
 
 interface EventRow {
   position: number;
@@ -454,91 +453,6 @@ export class SqliteEventStore implements EventStore {
 }
 
 // --- validation --------------------------------------------------------------------------------
-
-function assertStreamId(streamId: unknown): asserts streamId is string {
-  if (typeof streamId !== 'string' || streamId.length > MAX_STREAM_ID_LENGTH || !STREAM_ID_PATTERN.test(streamId)) {
-    throw new EventStoreError(
-      'INVALID_STREAM_ID',
-      `invalid stream id ${JSON.stringify(streamId)}: expected <category>-<id> (letters, digits, '-', '_', '.'; at most ${MAX_STREAM_ID_LENGTH} characters)`,
-      { streamId },
-    );
-  }
-}
-
-function invalidAppend(message: string, details: Record<string, unknown> = {}): EventStoreError {
-  return new EventStoreError('INVALID_APPEND', message, details);
-}
-
-function isPlainObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
-}
-
-function validateAppend(events: NewEvent[], options: AppendOptions): void {
-  if (!isPlainObject(options as unknown)) throw invalidAppend('append options are required');
-  const { expectedVersion, commandId } = options;
-  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-    throw invalidAppend(`expectedVersion must be a non-negative integer, got ${String(expectedVersion)}`, {
-      expectedVersion,
-    });
-  }
-  if (!isNonEmptyString(commandId)) throw invalidAppend('commandId must be a non-empty string');
-  if (!Array.isArray(events) || events.length === 0) throw invalidAppend('an append needs at least one event');
-
-  const seen = new Set<string>();
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i] as NewEvent | undefined;
-    if (!isPlainObject(event)) throw invalidAppend(`event #${i} is not an object`);
-    if (!isNonEmptyString(event.eventId)) throw invalidAppend(`event #${i} has no eventId`);
-    if (seen.has(event.eventId)) {
-      throw invalidAppend(`eventId ${event.eventId} appears twice in the batch`, { eventId: event.eventId });
-    }
-    seen.add(event.eventId);
-    if (!isNonEmptyString(event.type)) throw invalidAppend(`event ${event.eventId} has no type`);
-    if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1) {
-      throw invalidAppend(`event ${event.eventId} has an invalid schemaVersion ${String(event.schemaVersion)}`, {
-        eventId: event.eventId,
-        schemaVersion: event.schemaVersion,
-      });
-    }
-    if (!isPlainObject(event.data)) throw invalidAppend(`event ${event.eventId}: data must be a JSON object`);
-    if (event.personal !== null && !isPlainObject(event.personal)) {
-      throw invalidAppend(`event ${event.eventId}: personal must be a JSON object or null`);
-    }
-    const metadata = event.metadata as NewEventMetadata | undefined;
-    if (!isPlainObject(metadata)) throw invalidAppend(`event ${event.eventId} has no metadata`);
-    if (metadata.commandId !== commandId) {
-      throw invalidAppend(
-        `event ${event.eventId}: metadata.commandId ${String(metadata.commandId)} differs from the append's commandId ${commandId}`,
-        { eventId: event.eventId, commandId, metadataCommandId: metadata.commandId },
-      );
-    }
-  }
-}
-
-function positiveOr(value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`expected a positive number, got ${value}`);
-  return value;
-}
-
-function checkPosition(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be a non-negative integer position, got ${String(value)}`);
-  }
-  return value;
-}
-
-function checkBatchSize(value: number | undefined): number {
-  if (value === undefined) return DEFAULT_BATCH_SIZE;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`batchSize must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
 
 // --- mapping -----------------------------------------------------------------------------------
 
