@@ -45,6 +45,11 @@ export function keyEncryptionKey(masterKey: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'prisoner-case-tracker/data-key-wrap/v1', 32));
 }
 
+/** A secret for deriving identifiers (HKDF-SHA256 of the master key, its own purpose string). */
+export function identifierKey(masterKey: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), `prisoner-case-tracker/ids/${purpose}/v1`, 32));
+}
+
 export interface MasterKeySource {
   /** `MASTER_KEY`: base64 of 32 bytes. */
   masterKey?: string | undefined;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { EventStoreKind, type Environment } from '#config';
-import { loadMasterKey, PersonalDataCipher, PostgresKeyStore, SqliteKeyStore, type KeyStore, type PersonalDataCipherOptions } from '#crypto';
+import { identifierKey, loadMasterKey, PersonalDataCipher, PostgresKeyStore, SqliteKeyStore, type KeyStore, type PersonalDataCipherOptions } from '#crypto';
 
 /**
  * The key store beside the configured event store: `DATA_DIR/keys.sqlite` with the embedded SQLite
@@ -44,4 +44,15 @@ export async function openPersonalData(
     await keyStore.close();
     throw error;
   }
+}
+
+/** The secret from which `cli import` derives case and command ids, so that they reveal no name. */
+export function importIdKey(env: Environment, warn: (message: string) => void): Buffer {
+  const master = loadMasterKey({
+    masterKey: env.MASTER_KEY,
+    masterKeyFile: env.MASTER_KEY_FILE,
+    generateIn: env.EVENT_STORE === EventStoreKind.Sqlite ? env.DATA_DIR : undefined,
+    warn,
+  });
+  return identifierKey(master.key, 'case-import');
 }

@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /**
  * Ids derived from content, so that importing the same file twice writes nothing the second time.
- * A UUID in the layout of version 5 (name-based), but from SHA-256: the first 16 bytes of the hash
- * of a namespaced name, with the version nibble set to 5 and the RFC 4122 variant bits.
+ * A UUID in the layout of version 5 (name-based), from HMAC-SHA256 under a secret derived from the
+ * master key: a plain hash of a name would let anyone holding a list of candidates confirm who is
+ * in the database (case ids and command ids are stored in clear, and survive erasure). The first 16
+ * bytes of the MAC, with the version nibble set to 5 and the RFC 4122 variant bits.
  */
-export function uuidFromName(name: string): string {
-  const bytes = createHash('sha256').update(name, 'utf8').digest().subarray(0, 16);
+export function uuidFromName(name: string, key: Buffer): string {
+  const bytes = createHmac('sha256', key).update(name, 'utf8').digest().subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
@@ -33,12 +35,12 @@ export interface PersonKey {
  * The case id of a person in an import file: from the external reference if there is one, otherwise
  * from the name, the first detention day and the nationalities (in any order, any case).
  */
-export function caseIdFor(key: PersonKey): string {
+export function caseIdFor(key: PersonKey, idKey: Buffer): string {
   if (key.externalReference !== null && key.externalReference.trim() !== '') {
-    return uuidFromName(`${NAMESPACE}\u0000case\u0000ref\u0000${key.externalReference.trim()}`);
+    return uuidFromName(`${NAMESPACE}\u0000case\u0000ref\u0000${key.externalReference.trim()}`, idKey);
   }
   const nationalities = [...new Set(key.nationalities.map((n) => n.toUpperCase()))].sort().join('|');
-  return uuidFromName(`${NAMESPACE}\u0000case\u0000person\u0000${normaliseName(key.fullName ?? '')}\u0000${key.detentionDate}\u0000${nationalities}`);
+  return uuidFromName(`${NAMESPACE}\u0000case\u0000person\u0000${normaliseName(key.fullName ?? '')}\u0000${key.detentionDate}\u0000${nationalities}`, idKey);
 }
 
 /** JSON with object keys sorted, so that equal content gives an equal text whatever the key order. */
@@ -56,6 +58,6 @@ export function canonicalJson(value: unknown): string {
  * command's whole content. The same row gives the same keys (a re-run writes nothing); a row whose
  * content changed gives new keys, so the change is decided by the domain rather than silently dropped.
  */
-export function idempotencyKeyFor(caseId: string, commandType: string, content: unknown): string {
-  return `import-${uuidFromName(`${NAMESPACE}\u0000command\u0000${caseId}\u0000${commandType}\u0000${canonicalJson(content)}`)}`;
+export function idempotencyKeyFor(caseId: string, commandType: string, content: unknown, idKey: Buffer): string {
+  return `import-${uuidFromName(`${NAMESPACE}\u0000command\u0000${caseId}\u0000${commandType}\u0000${canonicalJson(content)}`, idKey)}`;
 }

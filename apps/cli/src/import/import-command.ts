@@ -10,6 +10,7 @@ import { openRuntime } from '../runtime.js';
 import { csvRecords } from './csv-parser.js';
 import { decideInMemory, domainMessage, formatRowError, isAlreadyOpened, type ImportRow, type PlannedCommand, type RowError } from './import-row.js';
 import { validateRecords } from './validate-file.js';
+import { importIdKey } from '#infrastructure';
 
 export const IMPORT_USAGE = 'usage: cli import <file.csv> [--skip-invalid]';
 /** Files with more rows than this get a progress bar (on stderr). */
@@ -58,7 +59,8 @@ export async function importCommand(argv: string[], out: (line: string) => void 
   const now = systemClock.now();
 
   // 1. Every row on its own (fields, dates, the domain's rules on an empty case).
-  const checked = await validateRecords(csvRecords(createReadStream(file)), { now, timeZone: env.TIME_ZONE, decider });
+  const idKey = importIdKey(env, (message) => console.warn(message));
+  const checked = await validateRecords(csvRecords(createReadStream(file)), { now, timeZone: env.TIME_ZONE, decider, idKey });
   if (!checked.headerOk) {
     checked.errors.forEach((e) => out(formatRowError(e)));
     out('nothing imported: the header row is not usable');

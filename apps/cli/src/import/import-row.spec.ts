@@ -4,7 +4,7 @@ import { decideInMemory, formatRowError, IMPORT_COLUMNS, type RowContext } from 
 import { validateRecords } from './validate-file.js';
 
 const HEADER = IMPORT_COLUMNS.join(',');
-const ctx: RowContext = { now: new Date('2026-03-10T15:00:00Z'), timeZone: 'America/Caracas', decider: caseDecider({ timeZone: 'America/Caracas' }) };
+const ctx: RowContext = { now: new Date('2026-03-10T15:00:00Z'), timeZone: 'America/Caracas', decider: caseDecider({ timeZone: 'America/Caracas' }), idKey: Buffer.alloc(32, 1) };
 
 /** name,nationalities,gender,minor,military,detention_date,facility,release_date,house_arrest_date,release_conditions,legal_basis,source,external_reference */
 const ROCIO = 'Rocío San Miguel,ES|VE,female,false,false,2024-02-09,El Helicoide,2026-01-08,,report:30;speech,,ngo:Foro Penal,';

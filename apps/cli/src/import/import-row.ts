@@ -74,6 +74,8 @@ export interface RowContext {
   now: Date;
   timeZone: string;
   decider: CaseDecider;
+  /** Secret for deriving case and command ids (see deterministic-ids.ts). */
+  idKey: Buffer;
 }
 
 /** Reads the header row: known column names (any case, spaces trimmed), each once, the required ones present. */
@@ -186,12 +188,12 @@ export function validateRow(record: CsvRecord, header: Header, ctx: RowContext):
   }
 
   // Every field is valid here.
-  const caseId = caseIdFor({ externalReference: externalReference!, fullName: fullName!, detentionDate: detentionDate!, nationalities: nationalities! });
+  const caseId = caseIdFor({ externalReference: externalReference!, fullName: fullName!, detentionDate: detentionDate!, nationalities: nationalities! }, ctx.idKey);
   const facts = (day: string): EventFacts => ({ occurredOn: day, datePrecision: 'day', source: source!, verification: 'confirmed' });
   const plan = (column: ImportColumn, command: CaseCommand): PlannedCommand => ({
     column,
     command,
-    idempotencyKey: idempotencyKeyFor(caseId, command.type, command),
+    idempotencyKey: idempotencyKeyFor(caseId, command.type, command, ctx.idKey),
   });
   const commands: PlannedCommand[] = [
     plan('detention_date', {
