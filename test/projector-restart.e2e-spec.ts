@@ -7,6 +7,7 @@ import { CaseCommandExecutor } from '#application';
 import { addDays, caseDecider, DomainError, type CaseCommand } from '#domain';
 import { SqliteEventStore } from '#event-store';
 import { CaseHistoryProjection, FiguresProjection, openSqliteReadModels, ProjectionCheckpointEntity, Projector } from '#projections';
+import { dumpReadModels } from './support/read-models.js';
 
 /**
  * A projector killed with SIGKILL in the middle of catching up, then started again, must end with
@@ -61,21 +62,6 @@ async function seedLog(dataDir: string): Promise<number> {
   return head;
 }
 
-const TABLES: Record<string, string> = {
-  case_profiles: 'case_id',
-  case_nationalities: 'case_id, nationality',
-  status_intervals: 'case_id, scope, recorded_from_position, row_key',
-  flow_facts: 'case_id, scope, recorded_from_position, row_key',
-  amnesty_request_intervals: 'case_id, scope, recorded_from_position, row_key',
-};
-async function dump(ds: DataSource): Promise<Record<string, unknown[]>> {
-  const out: Record<string, unknown[]> = {};
-  for (const [table, order] of Object.entries(TABLES)) {
-    const rows: Record<string, unknown>[] = await ds.query(`SELECT * FROM ${table} ORDER BY ${order}`);
-    out[table] = rows.map(({ id: _id, ...rest }) => rest);
-  }
-  return out;
-}
 
 const checkpointOf = async (ds: DataSource) => (await ds.getRepository(ProjectionCheckpointEntity).findOneBy({ name: 'main' }))?.position ?? 0;
 
@@ -115,8 +101,8 @@ describe('a projector killed while catching up', () => {
       const clean = await openSqliteReadModels(join(cleanDir, 'read-models.sqlite'));
       try {
         await new Projector(store, clean, [new CaseHistoryProjection(store, TZ), new FiguresProjection()], { batchSize: 1000 }).rebuild();
-        const resumed = await dump(readModels);
-        const rebuilt = await dump(clean);
+        const resumed = await dumpReadModels(readModels);
+        const rebuilt = await dumpReadModels(clean);
         expect(resumed['status_intervals']!.length).toBeGreaterThan(300);
         expect(resumed).toEqual(rebuilt);
       } finally {

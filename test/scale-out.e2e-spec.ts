@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
 import { CaseCommandExecutor, generateAccessToken } from '#application';
 import { addDays, caseDecider, DomainError } from '#domain';
 import { PostgresEventStore } from '#event-store';
 import { CaseHistoryProjection, FiguresProjection, openPostgresReadModels, ProjectionCheckpointEntity, Projector } from '#projections';
 import { dropSchema } from './support/test-app.js';
 import { DIST, startProcess, waitUntil, type RunningProcess } from './support/processes.js';
+import { dumpReadModels } from './support/read-models.js';
 
 /**
  * Several processes on one PostgreSQL store: two projectors never both apply an event (one holds
@@ -20,20 +20,6 @@ const describeOnPostgres = DATABASE_URL ? describe : describe.skip;
 if (!DATABASE_URL) console.warn('scale-out tests skipped: DATABASE_URL is not set');
 
 const TZ = { timeZone: 'America/Caracas' };
-const TABLES: Record<string, string> = {
-  case_profiles: 'case_id',
-  status_intervals: 'case_id, scope, recorded_from_position, row_key',
-  flow_facts: 'case_id, scope, recorded_from_position, row_key',
-  amnesty_request_intervals: 'case_id, scope, recorded_from_position, row_key',
-};
-async function dump(ds: DataSource): Promise<Record<string, unknown[]>> {
-  const out: Record<string, unknown[]> = {};
-  for (const [table, order] of Object.entries(TABLES)) {
-    const rows: Record<string, unknown>[] = await ds.query(`SELECT * FROM ${table} ORDER BY ${order}`);
-    out[table] = rows.map(({ id: _id, ...rest }) => rest);
-  }
-  return out;
-}
 const newSchema = () => `t_${randomBytes(6).toString('hex')}`;
 
 describeOnPostgres('scale-out on PostgreSQL', () => {
@@ -110,9 +96,9 @@ describeOnPostgres('scale-out on PostgreSQL', () => {
       await waitUntil(async () => (await checkpoint()) === head, 30_000, 'the new leader to catch up');
 
       await new Projector(store, clean, [new CaseHistoryProjection(store, TZ), new FiguresProjection()]).rebuild();
-      const projected = await dump(readModels);
+      const projected = await dumpReadModels(readModels);
       expect(projected['case_profiles']).toHaveLength(80);
-      expect(projected).toEqual(await dump(clean));
+      expect(projected).toEqual(await dumpReadModels(clean));
     } finally {
       await readModels.destroy();
       await clean.destroy();

@@ -1,3 +1,4 @@
+import { assertStreamId, checkBatchSize, checkPosition, DEFAULT_BATCH_SIZE, validateAppend as validateCommonAppend } from '../append-validation.js';
 /**
  * Pure mapping between the event-store port and KurrentDB (no I/O, no runtime import of the client,
  * so it is unit-tested without a server). The adapter in `kurrentdb-event-store.ts` does the I/O.
@@ -434,86 +435,23 @@ function withCause<E extends Error>(error: E, cause: unknown): E {
   return error;
 }
 
-// --- validation (the same rules as the SQLite adapter, plus KurrentDB's UUID event ids) ------------
+// --- validation: the rules shared by every adapter, plus KurrentDB's own ----------------------------
 
-export function assertStreamId(streamId: unknown): asserts streamId is string {
-  if (typeof streamId !== 'string' || streamId.length > MAX_STREAM_ID_LENGTH || !STREAM_ID_PATTERN.test(streamId)) {
-    throw new EventStoreError(
-      'INVALID_STREAM_ID',
-      `invalid stream id ${JSON.stringify(streamId)}: expected <category>-<id> (letters, digits, '-', '_', '.'; at most ${MAX_STREAM_ID_LENGTH} characters)`,
-      { streamId },
-    );
+/** KurrentDB stores only UUID event ids, reserves `$` types, and the adapter sets schemaVersion, recordedAt and the chain link. */
+const kurrentRule = (event: NewEvent): string | null => {
+  if (!EVENT_ID_PATTERN.test(event.eventId)) {
+    return `eventId ${JSON.stringify(event.eventId)} is not a lower-case UUID (KurrentDB event ids are UUIDs)`;
   }
-}
-
-function invalidAppend(message: string, details: Record<string, unknown> = {}): EventStoreError {
-  return new EventStoreError('INVALID_APPEND', message, details);
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
-}
+  if (typeof event.type === 'string' && isSystemEventType(event.type)) return `event ${event.eventId}: type ${event.type} starts with '$', reserved by KurrentDB`;
+  const metadata = event.metadata as NewEventMetadata | undefined;
+  if (isPlainObject(metadata) && ('schemaVersion' in metadata || 'recordedAt' in metadata || CHAIN_METADATA_KEY in metadata)) {
+    return `event ${event.eventId}: metadata must not carry schemaVersion, recordedAt or chain (the store sets them)`;
+  }
+  return null;
+};
 
 export function validateAppend(events: NewEvent[], options: AppendOptions): void {
-  if (!isPlainObject(options as unknown)) throw invalidAppend('append options are required');
-  const { expectedVersion, commandId } = options;
-  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-    throw invalidAppend(`expectedVersion must be a non-negative integer, got ${String(expectedVersion)}`, { expectedVersion });
-  }
-  if (!isNonEmptyString(commandId)) throw invalidAppend('commandId must be a non-empty string');
-  if (!Array.isArray(events) || events.length === 0) throw invalidAppend('an append needs at least one event');
-
-  const seen = new Set<string>();
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i] as NewEvent | undefined;
-    if (!isPlainObject(event)) throw invalidAppend(`event #${i} is not an object`);
-    if (!isNonEmptyString(event.eventId)) throw invalidAppend(`event #${i} has no eventId`);
-    if (!EVENT_ID_PATTERN.test(event.eventId)) {
-      throw invalidAppend(`event #${i}: eventId ${JSON.stringify(event.eventId)} is not a lower-case UUID (KurrentDB event ids are UUIDs)`, {
-        eventId: event.eventId,
-      });
-    }
-    if (seen.has(event.eventId)) throw invalidAppend(`eventId ${event.eventId} appears twice in the batch`, { eventId: event.eventId });
-    seen.add(event.eventId);
-    if (!isNonEmptyString(event.type)) throw invalidAppend(`event ${event.eventId} has no type`);
-    if (isSystemEventType(event.type)) throw invalidAppend(`event ${event.eventId}: type ${event.type} starts with '$', reserved by KurrentDB`);
-    if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1) {
-      throw invalidAppend(`event ${event.eventId} has an invalid schemaVersion ${String(event.schemaVersion)}`, {
-        eventId: event.eventId,
-        schemaVersion: event.schemaVersion,
-      });
-    }
-    if (!isPlainObject(event.data)) throw invalidAppend(`event ${event.eventId}: data must be a JSON object`);
-    if (event.personal !== null && !isPlainObject(event.personal)) {
-      throw invalidAppend(`event ${event.eventId}: personal must be a JSON object or null`);
-    }
-    const metadata = event.metadata as NewEventMetadata | undefined;
-    if (!isPlainObject(metadata)) throw invalidAppend(`event ${event.eventId} has no metadata`);
-    if (metadata.commandId !== commandId) {
-      throw invalidAppend(
-        `event ${event.eventId}: metadata.commandId ${String(metadata.commandId)} differs from the append's commandId ${commandId}`,
-        { eventId: event.eventId, commandId, metadataCommandId: metadata.commandId },
-      );
-    }
-    if ('schemaVersion' in metadata || 'recordedAt' in metadata || CHAIN_METADATA_KEY in metadata) {
-      throw invalidAppend(`event ${event.eventId}: metadata must not carry schemaVersion, recordedAt or chain (the store sets them)`, {
-        eventId: event.eventId,
-      });
-    }
-  }
+  validateCommonAppend(events, options, kurrentRule);
 }
 
-export function checkPosition(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be a non-negative integer position, got ${String(value)}`);
-  }
-  return value;
-}
-
-export const DEFAULT_BATCH_SIZE = 1000;
-
-export function checkBatchSize(value: number | undefined): number {
-  if (value === undefined) return DEFAULT_BATCH_SIZE;
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`batchSize must be a positive integer, got ${String(value)}`);
-  return value;
-}
+export { assertStreamId, checkBatchSize, checkPosition, DEFAULT_BATCH_SIZE };
