@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { verifyBundle } from '#application';
-import { Environment } from '../apps/api/src/config/environment.js';
+import { Environment } from '#config';
 import { DIST } from './support/processes.js';
 import { request, startTestApp, TEST_ON_POSTGRES, type TestApp } from './support/test-app.js';
 

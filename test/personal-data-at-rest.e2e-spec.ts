@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { verifyBundle } from '#application';
-import { Environment } from '../apps/api/src/config/environment.js';
+import { Environment } from '#config';
 import { READ_MODELS } from '../apps/api/src/projections/projections.tokens.js';
 import { DIST } from './support/processes.js';
 import { request, startTestApp, TEST_ON_POSTGRES, type TestApp } from './support/test-app.js';

@@ -14,7 +14,7 @@ import { Projector } from '#projections';
 import { AppModule } from '../../apps/api/src/app.module.js';
 import { configureApp, NEST_APP_OPTIONS } from '../../apps/api/src/app.factory.js';
 import { CLOCK } from '../../apps/api/src/cases/cases.tokens.js';
-import { Environment, loadEnvironment } from '../../apps/api/src/config/environment.js';
+import { Environment, loadEnvironment } from '#config';
 
 /** A clock the test moves by hand, so `recordedAt` and "today" are known. */
 export class ManualClock implements Clock {

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { generateAccessToken } from '#application';
 import { createApp } from './app.factory.js';
 import { AppModule } from './app.module.js';
-import { Environment, loadEnvironment } from './config/environment.js';
+import { Environment, loadEnvironment } from '#config';
 
 @Controller()
 class RootController {

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { corsOrigins, type Environment, logLevelsFor, trustProxySetting } from './config/environment.js';
+import { corsOrigins, type Environment, logLevelsFor, trustProxySetting } from '#config';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { answerEveryUnknownRoute } from './http/unknown-routes.js';
 import { createValidationPipe } from './http/validation.js';

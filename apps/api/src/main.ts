@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { AppModule } from './app.module.js';
-import { type Environment, InvalidEnvironmentError, loadEnvironment } from './config/environment.js';
+import { type Environment, InvalidEnvironmentError, loadEnvironment } from '#config';
 
 function environmentOrExit(): Environment {
   try {

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { AccessTokens, type AccessTokenRecord, type AccessTokenStore } from '#application';
 import { SqliteEventStore } from '#event-store';
 import { configureApp, NEST_APP_OPTIONS } from '../app.factory.js';
-import { loadEnvironment } from '../config/environment.js';
+import { loadEnvironment } from '#config';
 import { AccessGuard } from './access.guard.js';
 import { FailedAuthentications } from './failed-authentications.js';
 import { Public, Roles } from './roles.decorator.js';

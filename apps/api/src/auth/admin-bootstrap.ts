@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AccessTokens, type BootstrapOutcome } from '#application';
-import { Environment } from '../config/environment.js';
+import { Environment } from '#config';
 
 /**
  * The first admin, at start: from `BOOTSTRAP_ADMIN_TOKEN`, or, when it is unset and no admin is

@@ -8,7 +8,7 @@ import { EVENT_STORE, type EventStore } from '#event-store';
 import { TypeOrmAccessTokenStore } from '#projections';
 import { CasesModule } from '../cases/cases.module.js';
 import { CLOCK, ID_GENERATOR } from '../cases/cases.tokens.js';
-import { Environment } from '../config/environment.js';
+import { Environment } from '#config';
 import { READ_MODELS } from '../projections/projections.tokens.js';
 import { AccessGuard } from './access.guard.js';
 import { AccessTokensHttpController } from './access-tokens.http.controller.js';

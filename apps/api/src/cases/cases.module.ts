@@ -7,7 +7,7 @@ import { CaseCommandExecutor, CaseEventCodec, CaseRepository } from '#applicatio
 import { caseDecider, systemClock, type CaseDecider, type Clock, type IdGenerator } from '#domain';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { openEventStore } from '#infrastructure';
-import { Environment } from '../config/environment.js';
+import { Environment } from '#config';
 import { HealthIndicators } from '../health/health-indicators.js';
 import { CASE_DECIDER, CLOCK, ID_GENERATOR } from './cases.tokens.js';
 import { OpenCaseHandler } from './commands/open-case/open-case.handler.js';

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { Environment, loadEnvironment } from './environment.js';
+import { Environment, loadEnvironment } from '#config';
 
 /**
  * Makes the validated {@link Environment} injectable everywhere. It is read when the application

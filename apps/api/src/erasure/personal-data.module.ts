@@ -2,7 +2,7 @@ import { Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { CaseEventCodec } from '#application';
 import { PersonalDataCipher } from '#crypto';
 import { openPersonalData, type PersonalData } from '#infrastructure';
-import { Environment } from '../config/environment.js';
+import { Environment } from '#config';
 
 /** The opened key store and cipher; closed when the application stops. */
 export const PERSONAL_DATA = Symbol('PersonalData');

@@ -4,7 +4,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { configureApp, NEST_APP_OPTIONS } from '../app.factory.js';
-import { loadEnvironment } from '../config/environment.js';
+import { loadEnvironment } from '#config';
 import { HealthIndicators } from './health-indicators.js';
 import { HealthModule } from './health.module.js';
 

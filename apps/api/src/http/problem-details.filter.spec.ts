@@ -8,7 +8,7 @@ import request from 'supertest';
 import { DomainError, DomainErrorCode } from '#domain';
 import { EventStoreError, WrongExpectedVersionError } from '#event-store';
 import { configureApp, NEST_APP_OPTIONS } from '../app.factory.js';
-import { loadEnvironment } from '../config/environment.js';
+import { loadEnvironment } from '#config';
 import { HealthModule } from '../health/health.module.js';
 import { ApplicationError, ApplicationErrorCode } from '#application';
 import { CommandContext } from './command-context.js';

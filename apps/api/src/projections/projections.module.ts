@@ -7,7 +7,7 @@ import { Projector } from '#projections';
 import { CasesModule } from '../cases/cases.module.js';
 import { CLOCK } from '../cases/cases.tokens.js';
 import type { Clock } from '#domain';
-import { Environment, ProjectionsMode } from '../config/environment.js';
+import { Environment, ProjectionsMode } from '#config';
 import { HealthIndicators } from '../health/health-indicators.js';
 import { READ_MODELS } from './projections.tokens.js';
 import { ReadTime } from './read-time.js';

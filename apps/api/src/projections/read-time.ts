@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { dayOfInstant, type Clock, type IsoDay } from '#domain';
 import type { TimeQuery } from '#projections';
 import { CLOCK } from '../cases/cases.tokens.js';
-import { Environment } from '../config/environment.js';
+import { Environment } from '#config';
 
 /** Turns the optional `asOf` / `knownAt` of a request into the two times a read model is asked at. */
 @Injectable()

@@ -5,7 +5,7 @@ import type { Clock, IdGenerator } from '#domain';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { CasesModule } from '../cases/cases.module.js';
 import { CLOCK, ID_GENERATOR } from '../cases/cases.tokens.js';
-import { Environment } from '../config/environment.js';
+import { Environment } from '#config';
 import { GetDiffHandler } from './get-diff/get-diff.handler.js';
 import { GetFlowsHandler } from './get-flows/get-flows.handler.js';
 import { GetSeriesHandler } from './get-series/get-series.handler.js';

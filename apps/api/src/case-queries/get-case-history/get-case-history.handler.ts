@@ -3,7 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CaseEventCodec, caseStreamId } from '#application';
 import { computeRetracted, dayOf, DomainError, DomainErrorCode, foldCase, isCorrection, type RecordedCaseEvent } from '#domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-store';
-import { Environment } from '../../config/environment.js';
+import { Environment } from '#config';
 import { ReadTime } from '../../projections/read-time.js';
 import { GetCaseHistoryQuery, type CaseHistoryEvent, type CaseHistoryResponse } from './get-case-history.query.js';
 

@@ -3,7 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CaseEventCodec, caseStreamId } from '#application';
 import { DomainError, DomainErrorCode, foldCase } from '#domain';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { Environment } from '../../../config/environment.js';
+import { Environment } from '#config';
 import { GetCaseEventsQuery, type CaseEventsResponse } from './get-case-events.query.js';
 
 /** The stream as stored, every metadata field included, with the corrections' effect marked. */

@@ -3,7 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CaseRepository } from '#application';
 import { isErased } from '#crypto';
 import { dayOfInstant, DomainError, DomainErrorCode, isValidOccurredOn, viewCase, type Clock } from '#domain';
-import { Environment } from '../../../config/environment.js';
+import { Environment } from '#config';
 import { CLOCK } from '../../cases.tokens.js';
 import { toCaseResponse, type CaseResponse } from './case.response.js';
 import { GetCaseQuery } from './get-case.query.js';
