@@ -5,6 +5,7 @@
  *   application -> domain, event-store and crypto ports; no Nest, no apps
  *   crypto      -> nothing of the cases (no domain, application, event-store, apps)
  *   libs        -> never apps
+ *   web         -> nothing of the server (it talks to the API over HTTP only); the server never imports the web app
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -49,6 +50,19 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
+      name: 'web-app-is-a-client',
+      comment: 'The browser app speaks HTTP to the API; server code in its bundle would ship server secrets and Node modules.',
+      severity: 'error',
+      from: { path: '^apps/web/' },
+      to: { path: '^(libs|apps/(?!web/))' },
+    },
+    {
+      name: 'server-never-imports-web',
+      severity: 'error',
+      from: { path: '^(libs|apps/(?!web/))' },
+      to: { path: '^apps/web/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -69,7 +83,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['types', 'import', 'require', 'node', 'default'],
-      extensions: ['.ts', '.js', '.json'],
+      extensions: ['.ts', '.tsx', '.js', '.json', '.css'],
     },
   },
 };

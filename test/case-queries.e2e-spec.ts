@@ -309,6 +309,36 @@ describe('the caseworker and lawyer lists', () => {
     });
   });
 
+  describe('GET /stats/amnesty', () => {
+    const pipeline = async (query: string) => {
+      const body = (await request(t, 'viewer').get(`/api/stats/amnesty?verification=all&${query}`).expect(200)).body;
+      const { filed, pending, overdue, granted, denied, appealed } = body;
+      return { filed, pending, overdue, granted, denied, appealed };
+    };
+
+    it('counts the pipeline the list shows, for a viewer, with no name or case id', async () => {
+      const body = (await request(t, 'viewer').get('/api/stats/amnesty?verification=all').expect(200)).body;
+      expect(body).toMatchObject({ asOf: '2026-03-01', verification: 'all', limitDays: 15, filed: 3, pending: 3, overdue: 2, granted: 0, denied: 0, appealed: 1 });
+      expect(body.position).toBeGreaterThan(0);
+      expect(body.headHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(body)).not.toMatch(/Rocío|Ana Pérez|Luis/);
+      expect(JSON.stringify(body)).not.toContain(id['rocio']);
+    });
+
+    it('moves with asOf: filed, then denied, then appealed and overdue on the day after its due day', async () => {
+      expect(await pipeline('asOf=2026-01-19')).toEqual({ filed: 0, pending: 0, overdue: 0, granted: 0, denied: 0, appealed: 0 });
+      expect(await pipeline('asOf=2026-01-25')).toEqual({ filed: 1, pending: 1, overdue: 0, granted: 0, denied: 0, appealed: 0 });
+      expect(await pipeline('asOf=2026-01-30')).toEqual({ filed: 1, pending: 0, overdue: 0, granted: 0, denied: 1, appealed: 0 });
+      expect(await pipeline('asOf=2026-02-17')).toEqual({ filed: 2, pending: 2, overdue: 0, granted: 0, denied: 0, appealed: 1 });
+      expect(await pipeline('asOf=2026-02-18')).toEqual({ filed: 2, pending: 2, overdue: 1, granted: 0, denied: 0, appealed: 1 });
+    });
+
+    it('refuses a malformed day with a field error', async () => {
+      const res = await request(t, 'viewer').get('/api/stats/amnesty?asOf=2026-02-30').expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['asOf']);
+    });
+  });
+
   describe('GET /amnesty-requests', () => {
     it('lists every request as it stood today by due day, with days overdue (an appeal restarts the 15 days)', async () => {
       const body = await ok('amnesty-requests');

@@ -95,12 +95,24 @@ describe('security: identity and roles', () => {
 
   it('gives the viewer no route that answers case lists, case ids or audit data, and nobody but admin the tokens', () => {
     const viewer = MATRIX.filter((r) => r.allowed.viewer).map((r) => r.route);
-    expect(viewer.sort()).toEqual(['GET /api/figures', 'GET /api/stats', 'GET /api/stats/flows', 'GET /api/stats/reconciliation', 'GET /api/stats/series', 'GET /health']);
+    expect(viewer.sort()).toEqual([
+      'DELETE /api/session',
+      'GET /api/figures',
+      'GET /api/session',
+      'GET /api/stats',
+      'GET /api/stats/amnesty',
+      'GET /api/stats/flows',
+      'GET /api/stats/reconciliation',
+      'GET /api/stats/series',
+      'GET /health',
+      'POST /api/session',
+    ]);
     for (const row of MATRIX.filter((r) => r.path.startsWith('/api/admin/'))) {
       expect([row.route, CALLERS.filter((c) => row.allowed[c])]).toEqual([row.route, ['admin']]);
     }
-    expect(MATRIX.filter((r) => r.allowed['no token']).map((r) => r.route)).toEqual(['GET /health']);
-    expect(MATRIX.filter((r) => r.method !== 'GET' && r.allowed.auditor)).toEqual([]);
+    expect(MATRIX.filter((r) => r.allowed['no token']).map((r) => r.route)).toEqual(['GET /health', 'POST /api/session']);
+    // An auditor writes nothing; signing in and out of the web app is not a write of the record.
+    expect(MATRIX.filter((r) => r.method !== 'GET' && r.allowed.auditor && r.path !== '/api/session').map((r) => r.route)).toEqual([]);
   });
 
   describe.each(MATRIX)('$route', (row) => {
@@ -157,8 +169,11 @@ describe('security: identity and roles', () => {
       'GET /api/stats/series': '?from=2026-01-01&to=2026-01-31&step=day',
       'GET /api/stats/reconciliation': '?metric=releases&since=2026-01-08&asOf=2026-01-23',
       'GET /api/figures': '',
+      'GET /api/stats/amnesty': '?asOf=2026-01-23&verification=all',
+      'GET /api/session': '',
     };
-    const viewerRoutes = MATRIX.filter((r) => r.allowed.viewer && r.path.startsWith('/api/'));
+    // Signing in and out answer the caller's own session (checked in web-session.e2e-spec.ts).
+    const viewerRoutes = MATRIX.filter((r) => r.allowed.viewer && r.path.startsWith('/api/') && r.route !== 'POST /api/session' && r.route !== 'DELETE /api/session');
     expect(viewerRoutes.map((r) => r.route).sort()).toEqual(Object.keys(queries).sort());
     for (const row of viewerRoutes) {
       const res = await request(t, 'viewer').get(`${row.path}${queries[row.route]}`).expect(200);

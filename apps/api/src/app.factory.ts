@@ -7,6 +7,7 @@ import { corsOrigins, type Environment, logLevelsFor, trustProxySetting } from '
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { answerEveryUnknownRoute } from './http/unknown-routes.js';
 import { createValidationPipe } from './http/validation.js';
+import { serveWebApp } from './web/web-app.js';
 
 /**
  * Options every application is created with, tests included:
@@ -62,7 +63,7 @@ export const HELMET_OPTIONS = {
 
 /**
  * Everything about the HTTP layer that is not a route: security headers, CORS, body parsing, the
- * `/api` prefix, validation, problem details, shutdown hooks and the OpenAPI documentation. Tests
+ * web app at `/`, the `/api` prefix, validation, problem details, shutdown hooks and the OpenAPI documentation. Tests
  * call it on the application of their testing module, so they run with the configuration of production.
  */
 export function configureApp(app: NestExpressApplication, env: Environment): NestExpressApplication {
@@ -81,6 +82,7 @@ export function configureApp(app: NestExpressApplication, env: Environment): Nes
     app.enableCors({ origin: origins, allowedHeaders: CORS_REQUEST_HEADERS, exposedHeaders: CORS_RESPONSE_HEADERS, credentials: false, maxAge: 600 });
   }
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
+  serveWebApp(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', DOCS_PATH, '/'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -77,6 +77,8 @@ export interface AuthenticatedCaller {
   role: Role;
   /** `token:<name>`: the actor recorded in events and in the access log. */
   actor: string;
+  /** When the token stops working (a browser session never outlives it); null for a token that does not expire. */
+  expiresAt: string | null;
 }
 
 export interface IssueAccessToken {
@@ -153,7 +155,7 @@ export class AccessTokens {
     const record = await this.tokens.findByHash(hash);
     if (!record || !sameHash(record.tokenHash, hash)) return null;
     if (statusOf(record, this.clock.now()) !== 'active') return null;
-    return { tokenId: record.id, name: record.name, role: record.role, actor: actorOfToken(record.name) };
+    return { tokenId: record.id, name: record.name, role: record.role, actor: actorOfToken(record.name), expiresAt: record.expiresAt };
   }
 
   /** Revokes a token (at once: the next request with it is refused) and records `AccessTokenRevoked`. Revoking twice changes nothing. */

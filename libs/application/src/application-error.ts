@@ -27,6 +27,8 @@ export enum ApplicationErrorCode {
   Unauthenticated = 'UNAUTHENTICATED',
   /** The caller's role does not allow this route. */
   Forbidden = 'FORBIDDEN',
+  /** A browser session (cookie) sent an unsafe request without the session's `X-CSRF-Token`. */
+  CsrfTokenInvalid = 'CSRF_TOKEN_INVALID',
   /** Too many requests for this token, or too many failed authentications from this address; `details.retryAfterSeconds` says when to retry. */
   TooManyRequests = 'TOO_MANY_REQUESTS',
   /** No access token has this id. */

@@ -9,6 +9,7 @@ export * from './queries/flow.queries.js';
 export * from './figures/figures.projection.js';
 export * from './figures/figures.queries.js';
 export * from './queries/case.queries.js';
+export * from './queries/amnesty-pipeline.queries.js';
 export * from './leader-lease.js';
 export * from './queries/diff.queries.js';
 export * from './audit/audit-log.projection.js';

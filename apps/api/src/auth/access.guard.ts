@@ -5,17 +5,30 @@ import { AccessTokens, ApplicationError, ApplicationErrorCode, type Role } from 
 import { BEARER_CHALLENGE } from '../http/problem-details.filter.js';
 import type { AuthenticatedRequest } from './authenticated-request.js';
 import { FailedAuthentications } from './failed-authentications.js';
+import { CSRF_HEADER, csrfTokenMatches, isUnsafeMethod, readSessionCookie } from './session/session-cookie.js';
 import { PUBLIC_METADATA, ROLES_METADATA } from './roles.decorator.js';
 import { TokenThrottlerGuard } from './token-throttler.guard.js';
 
 const BEARER = /^Bearer +([^\s]+) *$/i;
 
 /**
+ * The token a request presents: the `Authorization` header wins; else the web app's session cookie.
+ * `token` is undefined for a header that is not `Bearer <token>` (refused as an invalid token).
+ */
+function presentedToken(request: AuthenticatedRequest): { via: 'bearer' | 'cookie'; token: string | undefined } | undefined {
+  const header = request.headers.authorization;
+  if (header !== undefined && header !== '') return { via: 'bearer', token: BEARER.exec(header)?.[1] };
+  const cookie = readSessionCookie(request.headers.cookie);
+  return cookie === undefined ? undefined : { via: 'cookie', token: cookie };
+}
+
+/**
  * The one global guard (APP_GUARD). In order:
  * 1. a `@Public()` route passes (rate-limited by client address);
- * 2. no `Authorization: Bearer` header: 401;
+ * 2. no `Authorization: Bearer` header and no web-app session cookie: 401;
  * 3. an address with too many failed authentications in the last minute: 429, before any lookup;
  * 4. a token that is unknown, revoked or expired: 401, counted as a failure of the address;
+ * 4b. a session cookie on an unsafe method without its `X-CSRF-Token`: 403;
  * 5. the token's rate limit (`RATE_LIMIT_PER_MINUTE`): 429 with Retry-After;
  * 6. the route's `@Roles(...)`: 403 when the token's role is not among them, and for every route
  *    that declares no roles at all (closed by default).
@@ -42,11 +55,11 @@ export class AccessGuard implements CanActivate {
       return true;
     }
 
-    const header = request.headers.authorization;
-    if (header === undefined || header === '') {
+    const presented = presentedToken(request);
+    if (presented === undefined) {
       await this.throttler.canActivate(context);
       response.setHeader('WWW-Authenticate', BEARER_CHALLENGE);
-      throw new ApplicationError(ApplicationErrorCode.Unauthenticated, 'This route needs an access token: Authorization: Bearer <token>.');
+      throw new ApplicationError(ApplicationErrorCode.Unauthenticated, 'This route needs an access token: Authorization: Bearer <token>, or a session of the web app.');
     }
 
     const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
@@ -56,14 +69,18 @@ export class AccessGuard implements CanActivate {
         details: { retryAfterSeconds: wait },
       });
     }
-    const token = BEARER.exec(header)?.[1];
+    const token = presented.token;
     const caller = token === undefined ? null : await this.tokens.verify(token);
-    if (!caller) {
+    if (!caller || token === undefined) {
       this.failures.record(address);
       response.setHeader('WWW-Authenticate', `${BEARER_CHALLENGE}, error="invalid_token"`);
       throw new ApplicationError(ApplicationErrorCode.Unauthenticated, 'The access token is invalid, expired or revoked.');
     }
     request.auth = caller;
+    // A browser sends its cookie with any request, forged ones included: unsafe ones must prove they come from our page.
+    if (presented.via === 'cookie' && isUnsafeMethod(request.method) && !csrfTokenMatches(token, request.headers[CSRF_HEADER])) {
+      throw new ApplicationError(ApplicationErrorCode.CsrfTokenInvalid, `A web-app session must send its ${CSRF_HEADER} header with every ${request.method}.`);
+    }
 
     await this.throttler.canActivate(context);
 

@@ -13,6 +13,7 @@ import { READ_MODELS } from '../projections/projections.tokens.js';
 import { AccessGuard } from './access.guard.js';
 import { AccessTokensHttpController } from './access-tokens.http.controller.js';
 import { AdminBootstrap } from './admin-bootstrap.js';
+import { SessionHttpController } from './session/session.http.controller.js';
 import { FailedAuthentications } from './failed-authentications.js';
 import { TokenThrottlerGuard } from './token-throttler.guard.js';
 
@@ -28,7 +29,7 @@ import { TokenThrottlerGuard } from './token-throttler.guard.js';
       useFactory: (env: Environment) => ({ throttlers: [{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }] }),
     }),
   ],
-  controllers: [AccessTokensHttpController],
+  controllers: [AccessTokensHttpController, SessionHttpController],
   providers: [
     {
       provide: AccessTokens,

@@ -77,6 +77,7 @@ export function applicationErrorStatus(code: ApplicationErrorCode): ProblemStatu
     case ApplicationErrorCode.Unauthenticated:
       return 401;
     case ApplicationErrorCode.Forbidden:
+    case ApplicationErrorCode.CsrfTokenInvalid:
       return 403;
     case ApplicationErrorCode.AccessTokenNotFound:
       return 404;

@@ -4,6 +4,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext as Context } from '#application';
 import { Roles } from '../auth/roles.decorator.js';
 import { CommandContext } from '../http/command-context.js';
+import { GetAmnestyPipelineQuery } from './get-amnesty-pipeline/get-amnesty-pipeline.query.js';
+import { GetAmnestyPipelineRequestDto } from './get-amnesty-pipeline/get-amnesty-pipeline.request.dto.js';
 import { GetDiffQuery } from './get-diff/get-diff.query.js';
 import { GetDiffRequestDto } from './get-diff/get-diff.request.dto.js';
 import { GetFlowsQuery } from './get-flows/get-flows.query.js';
@@ -33,6 +35,13 @@ export class StatisticsHttpController {
   @ApiOperation({ summary: 'People by status on a day, as known at an instant, with the breakdowns balances publish' })
   stats(@QueryParams() q: GetStatsRequestDto) {
     return this.queryBus.execute(new GetStatsQuery(q));
+  }
+
+  @Get('stats/amnesty')
+  @Roles('admin', 'caseworker', 'auditor', 'viewer')
+  @ApiOperation({ summary: 'The amnesty pipeline on a day: requests filed, pending, overdue past the 15-day limit, granted, denied (counts only)' })
+  amnesty(@QueryParams() q: GetAmnestyPipelineRequestDto) {
+    return this.queryBus.execute(new GetAmnestyPipelineQuery(q));
   }
 
   @Get('stats/diff')

@@ -6,6 +6,7 @@ import { EVENT_STORE, type EventStore } from '#event-store';
 import { CasesModule } from '../cases/cases.module.js';
 import { CLOCK, ID_GENERATOR } from '../cases/cases.tokens.js';
 import { Environment } from '#config';
+import { GetAmnestyPipelineHandler } from './get-amnesty-pipeline/get-amnesty-pipeline.handler.js';
 import { GetDiffHandler } from './get-diff/get-diff.handler.js';
 import { GetFlowsHandler } from './get-flows/get-flows.handler.js';
 import { GetSeriesHandler } from './get-series/get-series.handler.js';
@@ -25,6 +26,7 @@ import { StatisticsHttpController } from './statistics.http.controller.js';
       useFactory: (store: EventStore, clock: Clock, ids: IdGenerator, env: Environment) => new FigureRecorder(store, clock, ids, env.TIME_ZONE),
     },
     GetStatsHandler,
+    GetAmnestyPipelineHandler,
     GetDiffHandler,
     GetFlowsHandler,
     GetSeriesHandler,

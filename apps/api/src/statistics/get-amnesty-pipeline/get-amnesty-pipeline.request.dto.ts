@@ -1,0 +1,3 @@
+import { AsOfQueryDto } from '../../projections/query-params.js';
+
+export class GetAmnestyPipelineRequestDto extends AsOfQueryDto {}
