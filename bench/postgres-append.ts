@@ -10,7 +10,7 @@
 import pg from 'pg';
 import { PostgresEventStore } from '#event-store';
 import type { PlannedAppend } from './generator.js';
-import { figure, type AppendFigure, type WrittenRows } from './sqlite-append.js';
+import { figure, type AppendFigure, type SegmentAppender, type WrittenRows } from './sqlite-append.js';
 import { latency, type Latency } from './stats.js';
 
 const COLUMNS = 'position, event_id, stream_id, version, type, schema_version, data, personal, metadata, command_id, recorded_at, previous_hash, hash';
@@ -119,8 +119,8 @@ export async function appendPostgresSideBySide(
   portSchema: string,
   rawSchema: string,
   appends: readonly PlannedAppend[],
-  options: { clock: boolean; segmentEvents: number },
-): Promise<{ port: AppendFigure; raw: AppendFigure; written: WrittenRows; segments: number }> {
+  options: { clock: boolean; segmentEvents: number; peer?: SegmentAppender },
+): Promise<{ port: AppendFigure; raw: AppendFigure; peer?: AppendFigure; written: WrittenRows; segments: number }> {
   let now = new Date();
   const store = await PostgresEventStore.open({ connectionString: url, schema: portSchema, ...(options.clock ? { now: () => now } : {}) });
   await (await PostgresEventStore.open({ connectionString: url, schema: rawSchema })).close();
@@ -133,6 +133,7 @@ export async function appendPostgresSideBySide(
     const written: WrittenRows = { recordedAt: [], previousHash: [], hash: [] };
     let portNs = 0n;
     let rawNs = 0n;
+    let peerNs = 0n;
     let segments = 0;
     let position = 1;
     let copied = 0;
@@ -164,6 +165,11 @@ export async function appendPostgresSideBySide(
         position += a.events.length;
       }
       rawNs += process.hrtime.bigint() - t;
+      if (options.peer) {
+        t = process.hrtime.bigint();
+        for (const a of segment) await options.peer.append(a);
+        peerNs += process.hrtime.bigint() - t;
+      }
       segments += 1;
       from = to;
     }
@@ -174,7 +180,13 @@ export async function appendPostgresSideBySide(
     if (copied !== events || written.hash.length !== events || Number(rows[0]!.n) !== events || rows[0]!.h !== written.hash[events - 1]) {
       throw new Error(`raw COPY wrote ${rows[0]!.n} rows, the port ${written.hash.length}, expected ${events}`);
     }
-    return { port: figure(events, appends.length, portNs), raw: figure(events, appends.length, rawNs), written, segments };
+    return {
+      port: figure(events, appends.length, portNs),
+      raw: figure(events, appends.length, rawNs),
+      ...(options.peer ? { peer: figure(events, appends.length, peerNs) } : {}),
+      written,
+      segments,
+    };
   } finally {
     await reader.end();
     await raw.end();

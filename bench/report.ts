@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatasetStats } from './generator.js';
+import type { HttpFigure, HttpResults } from './http.js';
+import type { PeerResults, PeerSide } from './peer.js';
 import type { ProfileSummary } from './profile.js';
 import type { AppendFigure } from './sqlite-append.js';
 import type { Latency } from './stats.js';
@@ -29,7 +31,7 @@ export interface BenchResults {
   generatedAt: string;
   label: string;
   code: { commit: string; uncommittedChanges: boolean | null };
-  options: { cases: number; seed: number; samples: number; pgCases: number; quick: boolean };
+  options: { cases: number; seed: number; samples: number; pgCases: number; quick: boolean; peerCases?: number; httpCases?: number };
   machine: {
     cores: number;
     cpuModel: string;
@@ -67,6 +69,9 @@ export interface BenchResults {
     knownAtPast: { port: Latency; raw: Latency };
     viewCase: { port: Latency; raw: Latency; meanEventsPerCase: number };
   };
+  /** Absent in results written before the peer and HTTP figures existed. */
+  peer?: PeerResults;
+  http?: HttpResults | { skipped: string };
   profile?: ProfileSummary & { file: string; seconds: number };
   rows: Row[];
   durationSeconds: number;
@@ -209,6 +214,9 @@ export function renderMarkdown(r: BenchResults): string {
   ql('viewCase(readStream(case)), knownAt = now', q.viewCase);
   out.push('');
 
+  if (r.peer) peerDetails(out, r.peer);
+  if (r.http) httpDetails(out, r.http);
+
   out.push('### Data set');
   out.push('');
   out.push(
@@ -223,4 +231,71 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('Machine-readable: the `.json` file beside this one.');
   out.push('');
   return out.join('\n');
+}
+
+function peerDetails(out: string[], p: PeerResults): void {
+  out.push('### Peer: Emmett');
+  out.push('');
+  if (!('sqlite' in p)) {
+    out.push(`**Not measured**: ${p.skipped}.`);
+    out.push('');
+    return;
+  }
+  out.push(
+    `The first ${n(p.cases)} cases of the data set (${n(p.events)} events), on ${Object.entries(p.versions).map(([k, v]) => `\`${k}\` ${v}`).join(', ')} ` +
+      `(installed in \`bench/peers/\`, a package of its own${p.installSeconds === null ? ', already there' : `, in ${s1(p.installSeconds)} s during this run, outside every timed figure and the run's own time budget`}). ` +
+      'Each segment of appends goes through this project\'s store, then raw, then Emmett; reading back and aggregating go stream segment by stream segment, each side in turn. ' +
+      'Emmett gets its best setup: on SQLite one shared connection (`connectionOptions: { singleton: true, connection: sqliteConnection({ fileName }) }`, WAL as Emmett sets it) with `synchronous = NORMAL`, the durability this project\'s store uses; ' +
+      'on PostgreSQL its own pool on a fresh database. Emmett\'s events carry the same `data`, `personal` and metadata; "aggregate" folds each stream into the case state with the real `evolve` ' +
+      '(`aggregateStream` for Emmett; `readStream` + decode + fold for ours and for the raw reader), and every side must read the same events and reach the same state.',
+  );
+  out.push('');
+  out.push('| Store | Work | Ours | Emmett | Raw | Ours / Emmett | Ours / raw | Emmett / raw |');
+  out.push('|---|---|---|---|---|---|---|---|');
+  const line = (store: string, work: string, f: { port: AppendFigure; peer: AppendFigure; raw: AppendFigure }) =>
+    out.push(
+      `| ${store} | ${work} | ${n(f.port.eventsPerSecond)} | ${n(f.peer.eventsPerSecond)} | ${n(f.raw.eventsPerSecond)} | ${(f.port.eventsPerSecond / f.peer.eventsPerSecond).toFixed(1)}× | ` +
+        `${((100 * f.port.eventsPerSecond) / f.raw.eventsPerSecond).toFixed(0)}% | ${((100 * f.peer.eventsPerSecond) / f.raw.eventsPerSecond).toFixed(0)}% |`,
+    );
+  for (const [name, side] of [['SQLite', p.sqlite], ['PostgreSQL', p.postgres]] as const) {
+    if ('skipped' in side) {
+      out.push(`| ${name} | ${side.skipped} | | | | | | |`);
+      continue;
+    }
+    const s: PeerSide = side;
+    line(name, 'single-command appends (events/s)', s.single);
+    line(name, 'batched import, 1 case per append (events/s)', s.batched);
+    line(name, `read back ${n(s.reads.streams)} streams (events/s)`, s.reads.read);
+    line(name, 'aggregate: read + fold (events/s)', s.reads.aggregate);
+  }
+  out.push('');
+  out.push('Raw: better-sqlite3 prepared statements (INSERT in one transaction per append; SELECT + JSON.parse) on SQLite; one COPY per append and one prepared SELECT on PostgreSQL.');
+  out.push('');
+}
+
+function httpDetails(out: string[], h: HttpResults | { skipped: string }): void {
+  out.push('### HTTP');
+  out.push('');
+  if (!('health' in h)) {
+    out.push(`${h.skipped}.`);
+    out.push('');
+    return;
+  }
+  out.push(
+    `The built API (\`dist/apps/api/src/main.js\`) in its own process on SQLite (embedded store, in-process projections), its log seeded with ${n(h.cases)} generated cases (${n(h.events)} events; written in ${s1(h.seedSeconds)} s, caught up in ${s1(h.startSeconds)} s after start), ` +
+      `loaded by autocannon from the harness process: ${h.connections} connections, a 1 s warm-up and ${h.seconds} s per route, one route after another. ` +
+      `The command route transfers, round-robin, ${n(h.commandCases)} cases opened over HTTP before the run (load the stream, decide, append, answer). ` +
+      'Requests/s counts 2xx answers only. `GET /health` is the trivial route: no token, but it still reads the store\'s head and the projector\'s checkpoint. Rate limiting is set out of the way (`RATE_LIMIT_PER_MINUTE`).',
+  );
+  out.push('');
+  out.push('| Route | Requests | 2xx/s | p50 | p90 | p99 | max | non-2xx | errors |');
+  out.push('|---|---|---|---|---|---|---|---|---|');
+  const line = (f: HttpFigure) =>
+    out.push(
+      `| ${f.route} | ${n(f.requests)} | ${n(f.requestsPerSecond)} | ${f.latencyMs.p50} ms | ${f.latencyMs.p90} ms | ${f.latencyMs.p99} ms | ${f.latencyMs.max} ms | ${n(f.non2xx)} | ${n(f.errors)} |`,
+    );
+  line(h.health);
+  line(h.stats);
+  line(h.command);
+  out.push('');
 }

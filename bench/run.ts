@@ -12,6 +12,11 @@
  *   --no-profile       skip the profiled rebuild (never run with --quick)
  *   --out NAME         results file name (default `results` for the default size, else `results-<label>`)
  *   --keep             keep the working directory with the databases
+ *   --peer-cases N     cases in the peer (Emmett) workload (default 1,000; 30 with --quick)
+ *   --no-peer          skip the peer
+ *   --http-cases N     cases seeded into the API's log for the HTTP figures (default 2,000; 100 with --quick)
+ *   --http-seconds N   seconds per route under autocannon (default 10; 2 with --quick)
+ *   --no-http          skip the HTTP figures
  *
  * Missed targets never fail the run; an exception does (exit code 1).
  */
@@ -26,12 +31,18 @@ import { appendPostgresSideBySide, bulkCopyPostgres, dropSchemas, roundTrip } fr
 import { summariseProfile, type ProfileSummary } from './profile.js';
 import { renderMarkdown, type BenchResults, type Row } from './report.js';
 import { appendSqliteSideBySide, type AppendFigure } from './sqlite-append.js';
+import { httpSideBySide, type HttpFigure } from './http.js';
+import { peerSideBySide } from './peer.js';
 import type { Latency } from './stats.js';
 
 const DEFAULT_CASES = 20_000;
 const QUICK_CASES = 1_000;
 const DEFAULT_PG_CASES = 3_000;
 const QUICK_PG_CASES = 200;
+const DEFAULT_PEER_CASES = 1_000;
+const QUICK_PEER_CASES = 30;
+const DEFAULT_HTTP_CASES = 2_000;
+const QUICK_HTTP_CASES = 100;
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root: dist/bench/run.js -> ../.. */
@@ -53,6 +64,11 @@ function options() {
       'no-profile': { type: 'boolean', default: false },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'peer-cases': { type: 'string' },
+      'no-peer': { type: 'boolean', default: false },
+      'http-cases': { type: 'string' },
+      'http-seconds': { type: 'string' },
+      'no-http': { type: 'boolean', default: false },
     },
   });
   const int = (name: string, value: string | undefined, fallback: number) => {
@@ -75,6 +91,11 @@ function options() {
     profile: !quick && !values['no-profile'],
     out: values.out ?? (label === 'default' ? 'results' : `results-${label}`),
     keep: values.keep,
+    peer: !values['no-peer'],
+    peerCases: Math.min(cases, int('peer-cases', values['peer-cases'], quick ? QUICK_PEER_CASES : DEFAULT_PEER_CASES)),
+    http: !values['no-http'],
+    httpCases: int('http-cases', values['http-cases'], quick ? QUICK_HTTP_CASES : DEFAULT_HTTP_CASES),
+    httpSeconds: int('http-seconds', values['http-seconds'], quick ? 2 : 10),
   };
 }
 
@@ -192,6 +213,20 @@ async function main(): Promise<void> {
       postgres = { cases: o.pgCases, roundTripMs: rtt, singlePort: sp.port, singleRaw: sp.raw, batchedPort: bp.port, batchedRaw: bp.raw, bulkRaw: bulk, segments: sp.segments };
     }
 
+    // --- peer (Emmett) --------------------------------------------------------------------------
+    let peer: BenchResults['peer'] = { skipped: 'skipped (--no-peer)', installSeconds: null };
+    if (o.peer) {
+      peer = await peerSideBySide({
+        root,
+        work: join(work, 'peer'),
+        cases: o.peerCases,
+        single: dataset.appends.filter((a) => a.caseIndex < o.peerCases),
+        batched: imports.filter((a) => a.caseIndex < o.peerCases),
+        postgresUrl: o.postgres ? process.env['DATABASE_URL']! : null,
+        log,
+      });
+    }
+
     // --- rebuild --------------------------------------------------------------------------------
     // The data set is no longer needed here; the rest runs in worker processes on the log file.
     dataset.appends.length = 0;
@@ -238,12 +273,19 @@ async function main(): Promise<void> {
       profile = { ...summariseProfile(join(profDir, file)), file: kept.slice(root.length + 1), seconds: profiled.seconds };
     }
 
+    // --- HTTP -----------------------------------------------------------------------------------
+    let http: BenchResults['http'] = { skipped: 'skipped (--no-http)' };
+    if (o.http) {
+      log(`HTTP: the built API on SQLite, ${o.httpCases} seeded cases, autocannon`);
+      http = await httpSideBySide({ root, work, cases: o.httpCases, commandCases: o.quick ? 20 : 200, seed: o.seed, seconds: o.httpSeconds, connections: 10, log });
+    }
+
     // --- results --------------------------------------------------------------------------------
     const results: BenchResults = {
       generatedAt: new Date().toISOString(),
       label: o.label,
       code: codeVersion(),
-      options: { cases: o.cases, seed: o.seed, samples: o.samples, pgCases: o.postgres ? o.pgCases : 0, quick: o.quick },
+      options: { cases: o.cases, seed: o.seed, samples: o.samples, pgCases: o.postgres ? o.pgCases : 0, quick: o.quick, peerCases: o.peer ? o.peerCases : 0, httpCases: o.http ? o.httpCases : 0 },
       machine: {
         cores: cpus().length,
         cpuModel: cpus()[0]?.model ?? 'unknown',
@@ -258,6 +300,8 @@ async function main(): Promise<void> {
       postgres,
       rebuild: { port: rebuild, raw: rawRead, rawRuns: [raw1.eventsPerSecond, raw2.eventsPerSecond], portRead, writeFloor },
       queries,
+      peer,
+      http,
       ...(profile ? { profile } : {}),
       rows: [],
       durationSeconds: (Date.now() - startedAt) / 1000,
@@ -354,6 +398,52 @@ function tableRows(r: BenchResults): Row[] {
   query('countByStatus, random asOf, knownAt = now', q.knownAtNow, 'same SQL, raw prepared statement');
   query('countByStatus, random asOf, knownAt in the past', q.knownAtPast, 'same SQL, raw prepared statement');
   query(`viewCase over readStream, random case and asOf (${q.viewCase.meanEventsPerCase.toFixed(1)} events/case)`, q.viewCase, 'raw stream read + JSON.parse');
+
+  // Peer: this project's store against Emmett's on the same work, in the same segments.
+  const p = r.peer;
+  if (p && 'sqlite' in p) {
+    const vs = (figure: string, ours: AppendFigure, emmett: AppendFigure, raw: AppendFigure) =>
+      rows.push({
+        figure,
+        measured: rate(ours.eventsPerSecond),
+        reference: `${rate(emmett.eventsPerSecond)} (Emmett; raw ${rate(raw.eventsPerSecond)}: ours ${pct(ours.eventsPerSecond, raw.eventsPerSecond)}, Emmett ${pct(emmett.eventsPerSecond, raw.eventsPerSecond)} of raw)`,
+        ratio: times(ours.eventsPerSecond, emmett.eventsPerSecond),
+        target: 'beat Emmett by a wide margin',
+        met: null,
+      });
+    for (const [name, side] of [['SQLite', p.sqlite], ['PostgreSQL', p.postgres]] as const) {
+      if ('skipped' in side) {
+        rows.push({ figure: `Peer, ${name}`, measured: side.skipped, reference: '—', ratio: '—', target: 'beat Emmett by a wide margin', met: null });
+        continue;
+      }
+      const c = `${p.cases.toLocaleString('en-US')} cases`;
+      vs(`Peer, ${name}, single-command appends (${c})`, side.single.port, side.single.peer, side.single.raw);
+      vs(`Peer, ${name}, batched import (${c})`, side.batched.port, side.batched.peer, side.batched.raw);
+      vs(`Peer, ${name}, read every stream back`, side.reads.read.port, side.reads.read.peer, side.reads.read.raw);
+      vs(`Peer, ${name}, aggregate every stream (read + fold)`, side.reads.aggregate.port, side.reads.aggregate.peer, side.reads.aggregate.raw);
+    }
+  } else if (p) {
+    rows.push({ figure: 'Peer (Emmett)', measured: p.skipped, reference: '—', ratio: '—', target: 'beat Emmett by a wide margin', met: null });
+  }
+
+  // HTTP: each route against the trivial route of the same app, in the same run.
+  const h = r.http;
+  if (h && 'health' in h) {
+    const reqs = (f: HttpFigure) => `${Math.round(f.requestsPerSecond).toLocaleString('en-US')} req/s, p99 ${f.latencyMs.p99.toFixed(0)} ms${f.non2xx + f.errors > 0 ? ` (${f.non2xx} non-2xx, ${f.errors} errors)` : ''}`;
+    const route = (figure: string, f: HttpFigure) =>
+      rows.push({
+        figure,
+        measured: reqs(f),
+        reference: `${reqs(h.health)} (GET /health, same app)`,
+        ratio: pct(f.requestsPerSecond, h.health.requestsPerSecond),
+        target: '—',
+        met: null,
+      });
+    route(`HTTP GET /api/stats (${h.cases.toLocaleString('en-US')} cases, ${h.connections} connections)`, h.stats);
+    route(`HTTP POST /api/cases/:id/transfers (command, ${h.connections} connections)`, h.command);
+  } else if (h) {
+    rows.push({ figure: 'HTTP (autocannon)', measured: h.skipped, reference: '—', ratio: '—', target: '—', met: null });
+  }
   return rows;
 }
 

@@ -25,6 +25,11 @@ export interface WrittenRows {
 
 const countEvents = (appends: readonly PlannedAppend[]) => appends.reduce((n, a) => n + a.events.length, 0);
 
+/** A third store appended to in the same segments (the peer, Emmett), timed on its own. */
+export interface SegmentAppender {
+  append(a: PlannedAppend): Promise<void>;
+}
+
 export function figure(events: number, appends: number, ns: bigint): AppendFigure {
   const seconds = Number(ns) / 1e9;
   return { events, appends, seconds, eventsPerSecond: events / seconds };
@@ -40,8 +45,8 @@ export async function appendSqliteSideBySide(
   portFile: string,
   rawFile: string,
   appends: readonly PlannedAppend[],
-  options: { clock: boolean; segmentEvents: number },
-): Promise<{ port: AppendFigure; raw: AppendFigure; segments: number }> {
+  options: { clock: boolean; segmentEvents: number; peer?: SegmentAppender },
+): Promise<{ port: AppendFigure; raw: AppendFigure; peer?: AppendFigure; segments: number }> {
   let now = new Date();
   const store = new SqliteEventStore({ filename: portFile, ...(options.clock ? { now: () => now } : {}) });
   // The same schema as the store's: let the adapter create it, then write past it.
@@ -83,6 +88,7 @@ export async function appendSqliteSideBySide(
 
     let portNs = 0n;
     let rawNs = 0n;
+    let peerNs = 0n;
     let segments = 0;
     let position = 0;
     for (let from = 0; from < appends.length; ) {
@@ -103,6 +109,11 @@ export async function appendSqliteSideBySide(
         first += a.events.length;
       }
       rawNs += process.hrtime.bigint() - t;
+      if (options.peer) {
+        t = process.hrtime.bigint();
+        for (const a of segment) await options.peer.append(a);
+        peerNs += process.hrtime.bigint() - t;
+      }
       if (first !== rows.length) throw new Error(`the port wrote ${rows.length} rows for a segment of ${first} events`);
       position = rows[rows.length - 1]!.position;
       segments += 1;
@@ -114,7 +125,12 @@ export async function appendSqliteSideBySide(
     const a = last(raw);
     const b = last(written);
     if (a.n !== events || b.n !== events || a.h !== b.h) throw new Error(`raw SQLite insert wrote ${a.n} rows ending with ${a.h}; the port ${b.n} ending with ${b.h}`);
-    return { port: figure(events, appends.length, portNs), raw: figure(events, appends.length, rawNs), segments };
+    return {
+      port: figure(events, appends.length, portNs),
+      raw: figure(events, appends.length, rawNs),
+      ...(options.peer ? { peer: figure(events, appends.length, peerNs) } : {}),
+      segments,
+    };
   } finally {
     written.close();
     raw.close();
