@@ -9,6 +9,8 @@ import { exportCommand } from './export/export-command.js';
 import { importCommand } from './import/import-command.js';
 import { reapplyErasuresCommand } from './erasure/reapply-erasures-command.js';
 import { verifyBundleCommand, verifyCommand } from './audit/verify-commands.js';
+import { BACKUP_USAGE, backupCommand, RESTORE_USAGE, restoreCommand } from './backup/backup-commands.js';
+import { BackupError } from './backup/sqlite-backup.js';
 
 /**
  * The operator's CLI: `npm run cli -- <command>`.
@@ -19,6 +21,9 @@ import { verifyBundleCommand, verifyCommand } from './audit/verify-commands.js';
  *   verify [--from N] [--to N]      walk the hash chain of the configured store
  *   verify-bundle <file>            check an exported audit bundle offline (no database needed)
  *   reapply-erasures                destroy again the keys of erased people (after restoring a key backup)
+ *   backup --to <dir> [--with-master-key]
+ *                                   online copy of the embedded SQLite files while the API writes (verified)
+ *   restore --from <dir>            copy a backup into an empty DATA_DIR, verify it, catch the read models up
  *   migrate                         create or upgrade the event store and read-model schemas
  *   rebuild                         empty the read models and replay the log from position zero
  *   catch-up [--batch-size N] [--throttle-ms N]
@@ -33,6 +38,8 @@ const USAGE = [
   '  verify [--from N] [--to N]',
   '  verify-bundle <file>',
   '  reapply-erasures',
+  `  ${BACKUP_USAGE}`,
+  `  ${RESTORE_USAGE}`,
   '  migrate',
   '  rebuild',
   '  catch-up [--batch-size N] [--throttle-ms N]',
@@ -45,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'import') return importCommand(argv.slice(1));
   if (argv[0] === 'export') return exportCommand(argv.slice(1));
   if (argv[0] === 'reapply-erasures') return reapplyErasuresCommand(argv.slice(1));
+  if (argv[0] === 'backup') return backupCommand(argv.slice(1));
+  if (argv[0] === 'restore') return restoreCommand(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -124,7 +133,7 @@ class UsageError extends Error {}
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof InvalidEnvironmentError || error instanceof UsageError) {
+    if (error instanceof InvalidEnvironmentError || error instanceof UsageError || error instanceof BackupError) {
       console.error(error.message);
       if (error instanceof UsageError) console.error(USAGE);
       process.exit(2);
