@@ -1,10 +1,6 @@
-// Placeholder until the auditor view lands (W2 owns this folder and replaces this file).
-import { h } from 'preact';
+// The auditor's screens, as the shell's router imports them (apps/web/src/app.tsx).
+import '../caseworker/caseworker.css';
+import './messages.js';
 
-export function AuditPage() {
-  return h('h1', null, 'Auditoría');
-}
-
-export function AuditCasePage({ id }: { id: string }) {
-  return h('h1', null, `Auditoría del caso ${id}`);
-}
+export { AuditPage } from './audit-page.js';
+export { AuditCasePage } from './audit-case-page.js';

@@ -1,16 +1,7 @@
-// Placeholder until the caseworker screens land (W2 owns this folder and replaces this file).
-import { h } from 'preact';
+// The caseworker's screens, as the shell's router imports them (apps/web/src/app.tsx).
+import './caseworker.css';
+import './messages.js';
 
-const placeholder = (title: string) => h('h1', null, title);
-
-export function CaseListPage() {
-  return placeholder('Casos');
-}
-
-export function CasePage({ id }: { id: string }) {
-  return placeholder(`Caso ${id}`);
-}
-
-export function TodayPage() {
-  return placeholder('Hoy');
-}
+export { CaseListPage } from './case-list-page.js';
+export { CasePage } from './case-page.js';
+export { TodayPage } from './today-page.js';

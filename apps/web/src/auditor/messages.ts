@@ -1,0 +1,5 @@
+// Registers the auditor screens' texts with the shell's catalogue.
+import { registerMessages } from '../i18n.js';
+import { AUDITOR_MESSAGES } from './messages-data.js';
+
+registerMessages(AUDITOR_MESSAGES);
