@@ -17,9 +17,23 @@ export interface ApiOptions {
   signal?: AbortSignal;
 }
 
+/** One invalid input. The API sends `messages` (every rule broken); `message` joins them for display. */
 export interface FieldError {
   field: string;
   message: string;
+  messages: string[];
+}
+
+function fieldErrors(raw: unknown): FieldError[] {
+  if (!Array.isArray(raw)) return [];
+  const out: FieldError[] = [];
+  for (const e of raw) {
+    if (typeof e !== 'object' || e === null || typeof (e as { field?: unknown }).field !== 'string') continue;
+    const { field, message, messages } = e as { field: string; message?: unknown; messages?: unknown };
+    const list = Array.isArray(messages) ? messages.map(String) : typeof message === 'string' ? [message] : [];
+    out.push({ field, messages: list, message: list.join(' ') });
+  }
+  return out;
 }
 
 /** An RFC 9457 problem answer (or a network failure, status 0). */
@@ -40,9 +54,7 @@ export class ApiProblem extends Error {
     this.code = typeof body['code'] === 'string' ? body['code'] : '';
     this.title = title;
     this.detail = detail;
-    this.errors = Array.isArray(body['errors'])
-      ? body['errors'].filter((e): e is FieldError => typeof e === 'object' && e !== null && typeof (e as FieldError).field === 'string')
-      : [];
+    this.errors = fieldErrors(body['errors']);
     this.details = body['details'];
   }
 

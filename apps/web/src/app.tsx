@@ -1,8 +1,6 @@
 // The layout (header with navigation by role, language switch, sign-out) and the path router.
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, FunctionComponent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { AuditCasePage, AuditPage } from './auditor/index.js';
-import { CaseListPage, CasePage, TodayPage } from './caseworker/index.js';
 import { DashboardPage } from './dashboard/DashboardPage.js';
 import { LOCALES, setLocale, useLocale, useT } from './i18n.js';
 import './messages.js';
@@ -10,6 +8,47 @@ import { Link, matchPath, navigate, useRoute } from './router.js';
 import { CAN_AUDIT, CAN_READ_CASES, loadSession, signOut, useSession, type Role } from './session.js';
 import { SignInPage } from './sign-in.js';
 import { Alert } from './ui/Alert.js';
+
+type PageModule = Record<string, FunctionComponent<{ id: string }> | unknown>;
+
+/**
+ * A page whose code is fetched the first time it is opened: viewers (most visitors) never download the
+ * caseworker and auditor screens, which keeps the script every visitor loads within its budget.
+ */
+function lazyPage(load: () => Promise<PageModule>, exportName: string) {
+  let loaded: FunctionComponent<{ id: string }> | null = null;
+  let pending: Promise<void> | null = null;
+  return function LazyPage(props: { id?: string }) {
+    const t = useT();
+    const [, setReady] = useState(loaded !== null);
+    const [error, setError] = useState<string | null>(null);
+    useEffect(() => {
+      if (loaded) return;
+      pending ??= load().then((m) => {
+        loaded = m[exportName] as FunctionComponent<{ id: string }>;
+      });
+      pending.then(
+        () => setReady(true),
+        (e: unknown) => {
+          pending = null;
+          setError(e instanceof Error ? e.message : String(e));
+        },
+      );
+    }, []);
+    if (error) return <Alert kind="error">{t('error.generic', { detail: error })}</Alert>;
+    if (!loaded) return <p class="page loading">{t('app.loading')}</p>;
+    const Page = loaded;
+    return <Page id={props.id ?? ''} />;
+  };
+}
+
+const loadCaseworker = () => import('./caseworker/index.js') as Promise<PageModule>;
+const loadAuditor = () => import('./auditor/index.js') as Promise<PageModule>;
+const CaseListPage = lazyPage(loadCaseworker, 'CaseListPage');
+const CasePage = lazyPage(loadCaseworker, 'CasePage');
+const TodayPage = lazyPage(loadCaseworker, 'TodayPage');
+const AuditPage = lazyPage(loadAuditor, 'AuditPage');
+const AuditCasePage = lazyPage(loadAuditor, 'AuditCasePage');
 
 interface RouteDef {
   pattern: string;
