@@ -21,9 +21,18 @@ import { openPostgresReadModels, openSqliteReadModels } from './schema/data-sour
 import { PostgresEventStore, type EventStore } from '#event-store';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { emptyCounts, countByStatus, type StatusCounts } from './queries/stock.queries.js';
+import {
+  emptyCounts,
+  countByStatus,
+  countByStatusFromIntervals,
+  deprivedBreakdowns,
+  deprivedBreakdownsFromIntervals,
+  stockKnownNow,
+  type StatusCounts,
+} from './queries/stock.queries.js';
 import { flowsBetween } from './queries/flow.queries.js';
 import type { TimeQuery } from './queries/time-query.js';
+import { backfillStockDeltas } from './schema/1733100000000-stock-deltas.migration.js';
 
 /**
  * The incremental projection, a full rebuild and a direct fold of each stream must give the same
@@ -56,12 +65,12 @@ afterAll(async () => {
   await client.end();
 });
 const BASE_DAY = '2025-01-01';
-const KINDS = ['detain', 'release', 'conditional', 'reArrest', 'houseArrest', 'disappear', 'whereabouts', 'transfer', 'die', 'lift', 'charges', 'retract', 'confirm'] as const;
+const KINDS = ['detain', 'release', 'conditional', 'reArrest', 'houseArrest', 'disappear', 'whereabouts', 'transfer', 'die', 'lift', 'charges', 'strike', 'endStrike', 'retract', 'confirm'] as const;
 
 const opArb = fc.record({
   caseIndex: fc.nat(3),
   kind: fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom('release', 'conditional', 'reArrest', 'houseArrest', 'disappear', 'whereabouts', 'transfer') },
+    { weight: 4, arbitrary: fc.constantFrom('release', 'conditional', 'reArrest', 'houseArrest', 'disappear', 'whereabouts', 'transfer', 'strike') },
     { weight: 1, arbitrary: fc.constantFrom(...KINDS) },
     { weight: 1, arbitrary: fc.constantFrom('retract', 'confirm') },
   ),
@@ -98,10 +107,36 @@ function command(caseId: string, op: { kind: (typeof KINDS)[number]; day: number
     case 'whereabouts': return { ...base, type: 'RecordWhereabouts', data: { facility: 'F9' } };
     case 'transfer': return { ...base, type: 'RecordTransfer', data: { toFacility: `F${op.day % 4}` } };
     case 'die': return { ...base, type: 'RecordDeath', data: { facility: null } };
+    case 'strike': return { ...base, type: 'StartHungerStrike', data: {} };
+    case 'endStrike': return { ...base, type: 'EndHungerStrike', data: {} };
     case 'lift': return { ...base, type: 'LiftConditions', data: { legalBasis: null } };
     case 'charges': return { ...base, type: 'RecordCharges', data: { charges: ['x'], excludedOffences: op.day % 2 ? ['corruption'] : [], sentenced: op.day % 3 === 0 } };
     case 'retract': return { type: 'RetractEvent', caseId, data: { eventId: pick(), reason: 'test' } };
     case 'confirm': return { type: 'ConfirmEvent', caseId, data: { eventId: pick(), source: { kind: 'ngo', name: 'Foro Penal' } } };
+  }
+}
+
+/** The non-zero deltas as stored, and as the migration derives them from the open status intervals. */
+async function storedAndBackfilledDeltas(ds: DataSource): Promise<{ stored: unknown[]; backfilled: unknown[] }> {
+  const read = async () => [
+    ...(await ds.query('SELECT scope, on_day AS p, measure, delta FROM stock_deltas_by_day WHERE delta <> 0 ORDER BY scope, on_day, measure')),
+    ...(await ds.query('SELECT scope, in_month AS p, measure, delta FROM stock_deltas_by_month WHERE delta <> 0 ORDER BY scope, in_month, measure')),
+  ].map((r: Record<string, unknown>) => ({ ...r, delta: Number(r['delta']) }));
+  const stored = await read();
+  const runner = ds.createQueryRunner();
+  try {
+    await runner.startTransaction();
+    await runner.query('DELETE FROM stock_deltas_by_day');
+    await runner.query('DELETE FROM stock_deltas_by_month');
+    await backfillStockDeltas(runner);
+    const backfilled = [
+      ...(await runner.query('SELECT scope, on_day AS p, measure, delta FROM stock_deltas_by_day WHERE delta <> 0 ORDER BY scope, on_day, measure')),
+      ...(await runner.query('SELECT scope, in_month AS p, measure, delta FROM stock_deltas_by_month WHERE delta <> 0 ORDER BY scope, in_month, measure')),
+    ].map((r: Record<string, unknown>) => ({ ...r, delta: Number(r['delta']) }));
+    return { stored, backfilled };
+  } finally {
+    await runner.rollbackTransaction();
+    await runner.release();
   }
 }
 
@@ -130,7 +165,7 @@ const totalFlows = (f: Awaited<ReturnType<typeof flowsBetween>>) =>
 
 describe('projection equivalence (property)', () => {
   /** What the random histories actually exercised, so that the property cannot pass on trivial input. */
-  const seen = { accepted: 0, retractions: 0, confirmations: 0, backdated: 0, reported: 0 };
+  const seen = { accepted: 0, retractions: 0, confirmations: 0, backdated: 0, reported: 0, deprivedNow: 0, onHungerStrikeNow: 0 };
 
   afterAll(() => {
     if (process.env.DEBUG_PROP) console.log(seen);
@@ -141,6 +176,9 @@ describe('projection equivalence (property)', () => {
     if (!ON_POSTGRES) expect(seen.confirmations).toBeGreaterThan(1);
     expect(seen.backdated).toBeGreaterThan(15 * runs);
     expect(seen.reported).toBeGreaterThan(30 * runs);
+    // The breakdowns compared above were not all zero.
+    expect(seen.deprivedNow).toBeGreaterThan(50 * runs);
+    expect(seen.onHungerStrikeNow).toBeGreaterThan(5 * runs);
   });
 
   it('incremental projection = full rebuild = direct fold, for random histories and random (asOf, knownAt)', async () => {
@@ -158,7 +196,7 @@ describe('projection equivalence (property)', () => {
           for (let i = 0; i < 4; i++) {
             const caseId = `10000000-0000-4000-8000-00000000000${i}`;
             await executor.execute(
-              { type: 'OpenCase', caseId, source: null, data: { nameWithheld: true, nationalities: i % 2 ? ['VE'] : ['ES', 'VE'], gender: 'female', minor: false, affiliation: 'civilian', externalReference: null }, personal: { fullName: null, birthYear: null },
+              { type: 'OpenCase', caseId, source: null, data: { nameWithheld: true, nationalities: i % 2 ? ['VE'] : ['ES', 'VE'], gender: i < 2 ? 'female' : 'male', minor: i === 1, affiliation: i === 2 ? 'military' : 'civilian', externalReference: null }, personal: { fullName: null, birthYear: null },
                 firstDetention: { facts: { occurredOn: addDays(BASE_DAY, i * 10), datePrecision: 'day', source: null, verification: i === 3 ? 'reported' : 'confirmed' }, data: { facility: 'F1', arrestingAuthority: null, charges: [] }, personal: null } },
               { actor: 't', correlationId: 'c', causationId: null, idempotencyKey: null, expectedVersion: null },
             );
@@ -190,8 +228,14 @@ describe('projection equivalence (property)', () => {
           const rebuilder = new Projector(store, rebuilt, [new CaseHistoryProjection(store, TZ)], { batchSize: rebuildBatch });
           await rebuilder.rebuild();
 
+          for (const ds of [incremental, rebuilt]) {
+            // What the migration fills existing read models with is what the projection keeps.
+            const { stored, backfilled } = await storedAndBackfilledDeltas(ds);
+            expect(backfilled).toEqual(stored);
+          }
           const cases = await Promise.all(caseIds.map((id) => repository.events(id)));
           const end = clock.now().getTime();
+          const lastRecorded = cases.flat().reduce((t, e) => (e.recordedAt > t ? e.recordedAt : t), '');
           for (const qa of queries) {
             const q: TimeQuery = {
               asOf: addDays(BASE_DAY, qa.day),
@@ -199,8 +243,29 @@ describe('projection equivalence (property)', () => {
               scope: qa.confirmedOnly ? 'confirmed' : 'all',
             };
             const expected = await foldCounts(cases, q);
-            expect(await countByStatus(incremental, q)).toEqual(expected);
-            expect(await countByStatus(rebuilt, q)).toEqual(expected);
+            for (const ds of [incremental, rebuilt]) {
+              // The per-day deltas answer only for the current knowledge; the intervals answer every query.
+              expect((await stockKnownNow(ds, q)) !== null).toBe(q.knownAt >= lastRecorded);
+              expect(await countByStatus(ds, q)).toEqual(expected);
+              expect(await countByStatusFromIntervals(ds, q)).toEqual(expected);
+              expect(await deprivedBreakdowns(ds, q)).toEqual(await deprivedBreakdownsFromIntervals(ds, q));
+            }
+            // Known now, at the last recording and after it: the deltas must answer, and exactly as the intervals and the fold do.
+            for (const knownNow of [lastRecorded, new Date(end + 86_400_000).toISOString()]) {
+              const now: TimeQuery = { ...q, knownAt: knownNow };
+              const expectedNow = await foldCounts(cases, now);
+              for (const ds of [incremental, rebuilt]) {
+                expect(await stockKnownNow(ds, now)).not.toBeNull();
+                expect(await countByStatus(ds, now)).toEqual(expectedNow);
+                expect(await countByStatusFromIntervals(ds, now)).toEqual(expectedNow);
+                const breakdowns = await deprivedBreakdowns(ds, now);
+                expect(breakdowns).toEqual(await deprivedBreakdownsFromIntervals(ds, now));
+                if (now.scope === 'all') {
+                  seen.deprivedNow += breakdowns.adults + breakdowns.minors;
+                  seen.onHungerStrikeNow += breakdowns.onHungerStrike;
+                }
+              }
+            }
             const to = addDays(q.asOf, qa.span);
             const folded = foldFlowCount(cases, q.asOf, to, q);
             expect(totalFlows(await flowsBetween(incremental, q.asOf, to, q))).toBe(folded);

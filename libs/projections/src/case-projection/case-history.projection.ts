@@ -13,6 +13,7 @@ import {
   StatusIntervalEntity,
 } from '../schema/read-model.entities.js';
 import { historyRows, type HistoryRow, type HistoryTable } from './history-rows.js';
+import { profileOf, StockDeltas, STOCK_TABLES, type StockProfile } from './stock-deltas.js';
 
 export const SCOPES = ['all', 'confirmed'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -40,7 +41,7 @@ const CACHE_LIMIT = 5_000;
  */
 export class CaseHistoryProjection implements Projection {
   readonly name = 'case-history';
-  readonly tables = ['case_profiles', 'case_nationalities', 'status_intervals', 'flow_facts', 'amnesty_request_intervals'];
+  readonly tables = ['case_profiles', 'case_nationalities', 'status_intervals', 'flow_facts', 'amnesty_request_intervals', ...STOCK_TABLES];
   private readonly cache = new Map<string, CachedCase>();
   private readonly evolve;
 
@@ -70,6 +71,12 @@ export class CaseHistoryProjection implements Projection {
     const inserts = new Map<string, Record<string, unknown> & { table: HistoryTable }>();
     const profiles: Record<string, unknown>[] = [];
     const nationalities: Record<string, unknown>[] = [];
+    const stock = new StockDeltas();
+    const countIn = (scope: Scope, row: HistoryRow, profile: StockProfile | null, sign: 1 | -1) => {
+      if (row.table !== 'status_intervals' || profile === null) return;
+      const c = row.content as { status: string; validFrom: string; validTo: string; onHungerStrike: boolean };
+      stock.add(scope, c.status, c.validFrom, c.validTo, c.onHungerStrike, profile, sign);
+    };
 
     for (const [caseId, events] of byCase) {
       const cached = await this.load(caseId, events[0]!.position);
@@ -77,6 +84,8 @@ export class CaseHistoryProjection implements Projection {
         const event = decodeCaseEvent(stored);
         cached.state = this.evolve(cached.state, event);
         cached.position = stored.position;
+        stock.recorded(stored.recordedAt);
+        const profile = cached.state.kind === 'opened' ? profileOf(cached.state.opened.data) : null;
         if (event.type === 'CaseOpened') {
           const d = event.data;
           profiles.push({
@@ -101,6 +110,7 @@ export class CaseHistoryProjection implements Projection {
           const before = cached.rows[scope];
           for (const [key, row] of before) {
             if (next.has(key)) continue;
+            countIn(scope, row, profile, -1);
             const pendingKey = `${key}|${caseId}|${scope}`;
             const pending = inserts.get(pendingKey);
             if (pending && pending['recordedTo'] === OPEN_INSTANT) {
@@ -112,6 +122,7 @@ export class CaseHistoryProjection implements Projection {
           }
           for (const [key, row] of next) {
             if (before.has(key)) continue;
+            countIn(scope, row, profile, 1);
             const pendingKey = `${key}|${caseId}|${scope}`;
             // A row closed earlier in this batch and now back is a new row: keep the closed one under another key.
             const earlier = inserts.get(pendingKey);
@@ -159,6 +170,7 @@ export class CaseHistoryProjection implements Projection {
       byTable.set(table, list);
     }
     for (const [table, rows] of byTable) await insertChunked(tx, ENTITY_OF[table], rows);
+    await stock.flush(tx, tx.connection.options.type === 'postgres');
   }
 
   private rowsFor(state: CaseState, scope: Scope): Map<string, HistoryRow> {

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { CASE_STATUSES, DEPRIVED_OF_LIBERTY, type CaseStatus } from '#domain';
-import { StatusIntervalEntity } from '../schema/read-model.entities.js';
+import { STOCK_KNOWLEDGE_NAME } from '../case-projection/stock-deltas.js';
+import { OPEN_INSTANT, StatusIntervalEntity } from '../schema/read-model.entities.js';
 import { standingAt, type TimeQuery } from './time-query.js';
 
 export const GROUP_BY = ['nationality', 'facility', 'gender', 'military', 'minor', 'sentenced'] as const;
@@ -19,8 +20,55 @@ const GROUP_COLUMN: Record<GroupBy, string> = {
   sentenced: 'si.sentenced',
 };
 
-/** People by status on a day, as known at an instant: an index range scan over status intervals. */
+const IS_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Sums of the per-day deltas (`stock-deltas.ts`) as of `q.asOf`, by measure, or null when they
+ * cannot answer `q`: a record at a log position, or a `knownAt` before something the projection
+ * applied (only the current knowledge has deltas). One statement, so that the knowledge marker and
+ * the sums come from the same snapshot.
+ */
+export async function stockKnownNow(ds: DataSource, q: TimeQuery): Promise<Map<string, number> | null> {
+  if (q.atPosition !== undefined || !IS_DAY.test(q.asOf)) return null;
+  const params: string[] = [];
+  const bind = (v: string) => {
+    params.push(v);
+    return ds.options.type === 'postgres' ? `$${params.length}` : '?';
+  };
+  const month = q.asOf.slice(0, 7);
+  // The comparisons run in SQL, in the same collation as the interval query they stand in for.
+  const known = `CASE WHEN k.recorded_up_to <= ${bind(q.knownAt)} AND ${bind(q.knownAt)} < ${bind(OPEN_INSTANT)} THEN 1 ELSE 0 END`;
+  const sql = `SELECT ${known} AS known, s.measure AS measure, s.n AS n
+       FROM stock_knowledge k
+       LEFT JOIN (
+         SELECT measure, SUM(delta) AS n FROM (
+           SELECT measure, delta FROM stock_deltas_by_month WHERE scope = ${bind(q.scope)} AND in_month < ${bind(month)}
+           UNION ALL
+           SELECT measure, delta FROM stock_deltas_by_day WHERE scope = ${bind(q.scope)} AND on_day >= ${bind(`${month}-01`)} AND on_day <= ${bind(q.asOf)}
+         ) x GROUP BY measure
+       ) s ON 1 = 1
+      WHERE k.name = ${bind(STOCK_KNOWLEDGE_NAME)}`;
+  const rows: { known: number | string; measure: string | null; n: number | string | null }[] = await ds.query(sql, params);
+  if (rows.length === 0 || Number(rows[0]!.known) !== 1) return null;
+  const sums = new Map<string, number>();
+  for (const r of rows) if (r.measure !== null) sums.set(r.measure, Number(r.n));
+  return sums;
+}
+
+/** People by status on a day, as known at an instant: from the per-day deltas when known now, else from the intervals. */
 export async function countByStatus(ds: DataSource, q: TimeQuery): Promise<StatusCounts> {
+  const sums = await stockKnownNow(ds, q);
+  if (sums === null) return countByStatusFromIntervals(ds, q);
+  const counts = emptyCounts();
+  for (const [measure, n] of sums) {
+    // Like the interval query, which yields only statuses that have rows.
+    if (measure.startsWith('status:') && n !== 0) counts[measure.slice('status:'.length) as CaseStatus] = n;
+  }
+  return counts;
+}
+
+/** People by status on a day, as known at an instant: an index range scan over status intervals. */
+export async function countByStatusFromIntervals(ds: DataSource, q: TimeQuery): Promise<StatusCounts> {
   const rows: { status: CaseStatus; n: number | string }[] = await standingAt(
     ds.createQueryBuilder(StatusIntervalEntity, 'si').select('si.status', 'status').addSelect('COUNT(*)', 'n'),
     'si',
@@ -77,8 +125,17 @@ export interface Breakdowns {
   onHungerStrike: number;
 }
 
-/** The breakdowns published balances use, all among people deprived of liberty on the day. */
+const BREAKDOWNS: readonly (keyof Breakdowns)[] = ['foreignNationals', 'whereaboutsUnknown', 'women', 'men', 'civilians', 'military', 'adults', 'minors', 'onHungerStrike'];
+
+/** The breakdowns published balances use, all among people deprived of liberty on the day (from the deltas when known now). */
 export async function deprivedBreakdowns(ds: DataSource, q: TimeQuery): Promise<Breakdowns> {
+  const sums = await stockKnownNow(ds, q);
+  if (sums === null) return deprivedBreakdownsFromIntervals(ds, q);
+  return Object.fromEntries(BREAKDOWNS.map((k) => [k, sums.get(`deprived:${k}`) ?? 0])) as unknown as Breakdowns;
+}
+
+/** The breakdowns, from the status intervals joined with the profiles. */
+export async function deprivedBreakdownsFromIntervals(ds: DataSource, q: TimeQuery): Promise<Breakdowns> {
   const row: Record<string, string | number | null> | undefined = await standingAt(
     ds
       .createQueryBuilder(StatusIntervalEntity, 'si')
