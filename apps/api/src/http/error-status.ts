@@ -123,3 +123,27 @@ export function eventStoreErrorMapping(code: EventStoreErrorCode): StoreErrorMap
     }
   }
 }
+
+/**
+ * Whether an error thrown outside the event store (read models through TypeORM, the key store,
+ * token lookups) means "the database cannot be used now", so that it is answered like an
+ * unavailable event store (503 with Retry-After) rather than as a bug (500). Looks through
+ * `cause` and TypeORM's `driverError`. Connection-level only: a failed query is still a 500.
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const { code, name, message, cause, driverError } = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; driverError?: unknown };
+  if (name === 'CryptoError' && code === 'KEY_STORE_UNAVAILABLE') return true;
+  if (name === 'EventStoreError' && code === 'STORE_UNAVAILABLE') return true;
+  if (typeof code === 'string') {
+    // SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57 operator
+    // intervention (57P01 admin shutdown, 57P03 cannot connect now), 58 system error.
+    if (/^(08|53|57|58)[0-9A-Z]{3}$/.test(code)) return true;
+    // Socket errors: ECONNREFUSED, ECONNRESET, ETIMEDOUT, EPIPE, EAI_AGAIN...; SQLite's busy/locked.
+    if (/^(E[A-Z_]+|SQLITE_BUSY.*|SQLITE_LOCKED.*)$/.test(code)) return true;
+  }
+  if (typeof message === 'string' && /connection terminated|timeout exceeded when trying to connect|cannot use a pool after calling end|client has encountered a connection error|connection is not queryable|the database system is (starting up|shutting down)/i.test(message)) {
+    return true;
+  }
+  return isDatabaseUnavailable(driverError, depth + 1) || isDatabaseUnavailable(cause, depth + 1);
+}

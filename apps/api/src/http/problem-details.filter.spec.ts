@@ -78,6 +78,15 @@ class TestController {
     throw new EventStoreError('STORE_UNAVAILABLE', `database is locked: ${SECRET}`);
   }
 
+  @Get('read-models-down')
+  readModelsDown(): never {
+    // What TypeORM throws when PostgreSQL shuts down under a query.
+    throw Object.assign(new Error(`terminating connection due to administrator command ${SECRET}`), {
+      name: 'QueryFailedError',
+      driverError: Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    });
+  }
+
   @Get('invalid-stream')
   invalidStream(): never {
     throw new EventStoreError('INVALID_STREAM_ID', 'bad stream id', { streamId: 'case-' });
@@ -348,6 +357,17 @@ describe('HTTP infrastructure (configureApp)', () => {
       expect(response.body).toMatchObject({ status: 503, code: 'STORE_UNAVAILABLE' });
       expect(response.text).not.toContain('locked');
       expect(response.text).not.toContain('SQLITE');
+    });
+
+    it('answers a database connection lost outside the event store (read models, key store) with 503 and Retry-After, without its message', async () => {
+      const response = await request(app.getHttpServer())
+        .get('/api/test/read-models-down')
+        .expect(503)
+        .expect('Retry-After', '5')
+        .expect('Content-Type', PROBLEM_JSON);
+      expect(response.body).toMatchObject({ status: 503, code: 'STORE_UNAVAILABLE' });
+      expect(response.text).not.toContain(SECRET);
+      expect(response.text).not.toContain('administrator');
     });
 
     it('answers an invalid stream id with 400', async () => {

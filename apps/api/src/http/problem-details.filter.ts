@@ -2,13 +2,14 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError } from '#domain';
 import { EventStoreError, WrongExpectedVersionError } from '#event-store';
-import { ApplicationError } from '#application';
+import { ApplicationError, ApplicationErrorCode } from '#application';
 import {
   applicationErrorStatus,
   domainErrorField,
   domainErrorStatus,
   eventStoreErrorMapping,
   INTERNAL_ERROR,
+  isDatabaseUnavailable,
   RETRY_AFTER_SECONDS,
 } from './error-status.js';
 import {
@@ -81,7 +82,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof EventStoreError) return this.fromEventStoreError(exception, instance);
     if (exception instanceof HttpException) return this.fromHttpException(exception, instance);
     if (isBodyParserError(exception)) return this.fromBodyParserError(exception, instance);
+    if (isDatabaseUnavailable(exception)) return this.unavailable(exception, instance);
     return this.internal(exception, instance);
+  }
+
+  /** A database that cannot be reached (read models, key store...): worth retrying, like an unavailable event store. */
+  private unavailable(exception: unknown, instance: string): ProblemDetails {
+    this.logger.warn(`Database unavailable: ${exception instanceof Error ? exception.message : safeString(exception)}`);
+    return createProblem({
+      status: 503,
+      code: ApplicationErrorCode.StoreUnavailable,
+      instance,
+      detail: `The database is unavailable. Retry in ${RETRY_AFTER_SECONDS} seconds.`,
+    });
   }
 
   private fromEventStoreError(error: EventStoreError, instance: string): ProblemDetails {
