@@ -8,7 +8,7 @@
  *  - `POST /api/cases/:id/transfers`, a command on an existing case (load the stream, decide,
  *    append, answer), round-robin over cases opened over HTTP before the run.
  *
- * Each route gets a short warm-up, then a timed run with the same connections, one after another
+ * Each route gets a short warm-up (none with --quick), then a timed run with the same connections, one after another
  * in the same run; requests/s counts the 2xx answers only, and every other answer is reported.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,6 +38,7 @@ export interface HttpResults {
   commandCases: number;
   connections: number;
   seconds: number;
+  warmUpSeconds: number;
   seedSeconds: number;
   startSeconds: number;
   health: HttpFigure;
@@ -76,6 +77,8 @@ export async function httpSideBySide(options: {
   commandCases: number;
   seed: number;
   seconds: number;
+  /** Seconds of load per route before its timed run (0: none). */
+  warmUpSeconds: number;
   connections: number;
   log: (message: string) => void;
 }): Promise<HttpResults> {
@@ -194,8 +197,8 @@ export async function httpSideBySide(options: {
     };
     const figures = {} as Record<keyof typeof routes, HttpFigure>;
     for (const which of ['health', 'stats', 'command'] as const) {
-      log(`autocannon ${routes[which].route}: warm-up, then ${options.seconds} s with ${options.connections} connections`);
-      await run(which, 1);
+      log(`autocannon ${routes[which].route}: ${options.warmUpSeconds ? `${options.warmUpSeconds} s warm-up, then ` : ''}${options.seconds} s with ${options.connections} connections`);
+      if (options.warmUpSeconds > 0) await run(which, options.warmUpSeconds);
       figures[which] = await run(which, options.seconds);
       const f = figures[which];
       if (f.ok === 0) throw new Error(`${f.route} answered no 2xx (${f.non2xx} other answers, ${f.errors} errors):\n${tail()}`);
@@ -206,6 +209,7 @@ export async function httpSideBySide(options: {
       commandCases: caseIds.length,
       connections: options.connections,
       seconds: options.seconds,
+      warmUpSeconds: options.warmUpSeconds,
       seedSeconds,
       startSeconds,
       ...figures,

@@ -75,7 +75,8 @@ const PEER_PACKAGES = ['@event-driven-io/emmett', '@event-driven-io/emmett-sqlit
 export async function loadPeers(root: string, log: (message: string) => void): Promise<PeerLoad> {
   const dir = join(root, 'bench', 'peers');
   let installSeconds: number | null = null;
-  if (!existsSync(join(dir, 'node_modules'))) {
+  // Missing node_modules, or one left incomplete by an interrupted or failed install.
+  if (!PEER_PACKAGES.every((name) => existsSync(join(dir, 'node_modules', ...name.split('/'), 'package.json')))) {
     log('installing the peer packages (Emmett) into bench/peers: npm install --legacy-peer-deps (builds sqlite3 from source; not part of any timed figure)');
     const started = Date.now();
     const failure = await new Promise<string | null>((resolve) => {

@@ -12,10 +12,10 @@
  *   --no-profile       skip the profiled rebuild (never run with --quick)
  *   --out NAME         results file name (default `results` for the default size, else `results-<label>`)
  *   --keep             keep the working directory with the databases
- *   --peer-cases N     cases in the peer (Emmett) workload (default 1,000; 30 with --quick)
+ *   --peer-cases N     cases in the peer (Emmett) workload (default 1,000; 10 with --quick)
  *   --no-peer          skip the peer
- *   --http-cases N     cases seeded into the API's log for the HTTP figures (default 2,000; 100 with --quick)
- *   --http-seconds N   seconds per route under autocannon (default 10; 2 with --quick)
+ *   --http-cases N     cases seeded into the API's log for the HTTP figures (default 2,000; 50 with --quick)
+ *   --http-seconds N   seconds per route under autocannon (default 10; 1 with --quick)
  *   --no-http          skip the HTTP figures
  *
  * Missed targets never fail the run; an exception does (exit code 1).
@@ -40,9 +40,9 @@ const QUICK_CASES = 1_000;
 const DEFAULT_PG_CASES = 3_000;
 const QUICK_PG_CASES = 200;
 const DEFAULT_PEER_CASES = 1_000;
-const QUICK_PEER_CASES = 30;
+const QUICK_PEER_CASES = 10;
 const DEFAULT_HTTP_CASES = 2_000;
-const QUICK_HTTP_CASES = 100;
+const QUICK_HTTP_CASES = 50;
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root: dist/bench/run.js -> ../.. */
@@ -95,7 +95,7 @@ function options() {
     peerCases: Math.min(cases, int('peer-cases', values['peer-cases'], quick ? QUICK_PEER_CASES : DEFAULT_PEER_CASES)),
     http: !values['no-http'],
     httpCases: int('http-cases', values['http-cases'], quick ? QUICK_HTTP_CASES : DEFAULT_HTTP_CASES),
-    httpSeconds: int('http-seconds', values['http-seconds'], quick ? 2 : 10),
+    httpSeconds: int('http-seconds', values['http-seconds'], quick ? 1 : 10),
   };
 }
 
@@ -277,7 +277,7 @@ async function main(): Promise<void> {
     let http: BenchResults['http'] = { skipped: 'skipped (--no-http)' };
     if (o.http) {
       log(`HTTP: the built API on SQLite, ${o.httpCases} seeded cases, autocannon`);
-      http = await httpSideBySide({ root, work, cases: o.httpCases, commandCases: o.quick ? 20 : 200, seed: o.seed, seconds: o.httpSeconds, connections: 10, log });
+      http = await httpSideBySide({ root, work, cases: o.httpCases, commandCases: o.quick ? 20 : 200, seed: o.seed, seconds: o.httpSeconds, warmUpSeconds: o.quick ? 0 : 2, connections: 10, log });
     }
 
     // --- results --------------------------------------------------------------------------------
