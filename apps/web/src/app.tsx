@@ -187,7 +187,7 @@ export function App() {
 
   // After a navigation (not the first load), move focus to the new page so screen readers announce it.
   useEffect(() => {
-    if (route.path !== firstPath.current) mainRef.current?.focus();
+    if (route.path !== firstPath.current) mainRef.current?.focus({ preventScroll: true });
   }, [route.path]);
 
   let content: ComponentChildren = null;

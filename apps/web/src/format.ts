@@ -37,12 +37,17 @@ export function isDay(value: string): boolean {
 }
 
 /** A YYYY-MM-DD day in the locale's format; a day has no time, so no zone shift applies. */
-export function formatDate(isoDate: string, locale: Locale, style: 'long' | 'short' = 'long'): string {
+export function formatDate(isoDate: string, locale: Locale, style: 'long' | 'medium' | 'short' = 'long'): string {
   const day = isoDate.slice(0, 10);
   if (!isDay(day)) return isoDate;
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const f = cached(`date:${locale}:${style}`, () =>
-    new Intl.DateTimeFormat(INTL_LOCALE[locale], style === 'long' ? { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' } : { timeZone: 'UTC', day: 'numeric', month: 'short' }),
+    new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+      timeZone: 'UTC',
+      day: 'numeric',
+      month: style === 'long' ? 'long' : 'short',
+      ...(style === 'short' ? {} : { year: 'numeric' }),
+    }),
   );
   return f.format(new Date(Date.UTC(y, m - 1, d)));
 }

@@ -121,7 +121,7 @@ interface Headline {
 function Headlines({ now, then, q, loading }: { now: StatsAnswer | null; then: StatsAnswer | null; q: DashboardQuery; loading: boolean }) {
   const t = useT();
   const locale = useLocale();
-  const sinceLabel = formatDate(q.since, locale);
+  const sinceLabel = formatDate(q.since, locale, 'medium');
   const statusCard = (s: Status): Headline => ({ key: s, label: t(`status.${s}`), now: now?.counts[s] ?? 0, then: then?.counts[s] ?? 0, tone: s });
   const cards: Headline[] = [
     { key: 'deprived', label: t('dash.deprived'), note: t('dash.deprivedNote'), now: now?.deprivedOfLiberty ?? 0, then: then?.deprivedOfLiberty ?? 0, tone: 'deprived' },
@@ -140,7 +140,7 @@ function Headlines({ now, then, q, loading }: { now: StatsAnswer | null; then: S
       </h2>
       <ul class="headline-grid">
         {cards.map((c) => (
-          <li key={c.key} class={`headline tone-${c.tone}${c.key === 'deprived' ? ' headline-primary' : ''}`} data-metric={c.key}>
+          <li key={c.key} class={`headline tone-${c.tone}${c.key === 'deprived' ? ' headline-primary' : ''}${c.key === 'foreign' ? ' headline-wide' : ''}`} data-metric={c.key}>
             <span class="headline-label">{c.label}</span>
             {now ? (
               <span class="headline-value">{formatNumber(c.now, locale)}</span>
@@ -228,8 +228,8 @@ export function DashboardPage() {
       <div class="panel-grid">
         <SeriesPanel q={q} loaded={series} origin={originOf(series.data, reference)} />
         <ReleasesPanel q={q} loaded={series} origin={originOf(series.data, reference)} />
-        <ReconciliationPanel q={q} loaded={reconciliation} origin={originOf(reconciliation.data, reference)} />
         <RevolvingDoorPanel q={q} loaded={series} origin={originOf(series.data, reference)} />
+        <ReconciliationPanel q={q} loaded={reconciliation} origin={originOf(reconciliation.data, reference)} />
         <AmnestyPanel q={q} loaded={amnesty} origin={originOf(amnesty.data, reference)} />
         <ProfilePanel q={q} loaded={now} origin={originOf(now.data, reference)} />
         <BreakdownPanel q={q} loaded={byNationality} dimension="nationality" origin={originOf(byNationality.data, reference)} />

@@ -171,9 +171,17 @@ export function TimeChart({ points, series, kind, locale, label, height = 240, p
 
 export interface BarRow {
   label: string;
+  /** A second, smaller line under the label (a date). */
+  sublabel?: string;
   values: Record<string, number>;
   /** Shown after the bar instead of the total. */
   note?: string;
+}
+
+/** Shortens a label to what fits in a width (about 6.3 px a character at the chart's type size). */
+function fit(label: string, width: number): string {
+  const max = Math.max(6, Math.floor((width - 12) / 6.3));
+  return label.length > max ? `${label.slice(0, max - 1)}…` : label;
 }
 
 export interface HBarChartProps {
@@ -223,9 +231,14 @@ export function HBarChart({ rows, series, locale, label, mode = 'stacked' }: HBa
           return (
             <g key={i}>
               <title>{`${r.label}: ${series.map((s) => `${s.label} ${formatNumber(r.values[s.key] ?? 0, locale)}`).join(', ')}`}</title>
-              <text x={labelW - 8} y={y0 + rowH / 2} dy="0.35em" text-anchor="end" class="bar-label">
-                {r.label.length > 26 ? `${r.label.slice(0, 25)}…` : r.label}
+              <text x={labelW - 8} y={y0 + rowH / 2} dy={r.sublabel ? '-0.2em' : '0.35em'} text-anchor="end" class="bar-label">
+                {fit(r.label, labelW)}
               </text>
+              {r.sublabel ? (
+                <text x={labelW - 8} y={y0 + rowH / 2} dy="1.05em" text-anchor="end" class="bar-sublabel">
+                  {r.sublabel}
+                </text>
+              ) : null}
               {bars}
               {mode === 'stacked' ? (
                 <text x={labelW + w(totals[i]!) + 6} y={y0 + rowH / 2} dy="0.35em" class="bar-value">

@@ -20,7 +20,7 @@ registerMessages({
     'dash.sinceAfterAsOf': 'La fecha de comparación debe ser anterior a la fecha de la situación.',
     'dash.headline': 'Cifras principales',
     'dash.headlineTable': 'Cifras principales al {asOf} y cambio desde el {since}',
-    'dash.change': 'desde el {since}',
+    'dash.change': 'desde {since}',
     'dash.deprived': 'Privadas de libertad',
     'dash.deprivedNote': 'detenidas, desaparecidas o en arresto domiciliario',
     'dash.foreign': 'Extranjeros o con doble nacionalidad',

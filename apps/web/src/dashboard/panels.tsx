@@ -27,7 +27,7 @@ interface PanelInput<T> {
 }
 
 function periodLabel(t: ReturnType<typeof useT>, step: DashboardQuery['step'], day: string, locale: Locale): string {
-  return t(`period.${step}Label`, { date: formatDate(day, locale) });
+  return t(`period.${step}Label`, { date: formatDate(day, locale, 'medium') });
 }
 
 export function SeriesPanel({ q, loaded, origin }: PanelInput<SeriesAnswer>) {
@@ -37,7 +37,7 @@ export function SeriesPanel({ q, loaded, origin }: PanelInput<SeriesAnswer>) {
   const points: TimePoint[] = (loaded.data?.points ?? []).map((p) => ({ day: p.day, values: { detained: p.counts.detained, disappeared: p.counts.disappeared, house_arrest: p.counts.house_arrest } }));
   const title = t('chart.series.title');
   const columns: Column[] = [
-    { key: 'day', label: t('col.day'), format: (v) => formatDate(String(v), locale) },
+    { key: 'day', label: t('col.day'), format: (v) => formatDate(String(v), locale, 'medium') },
     ...DEPRIVED.map((s) => ({ key: s, label: t(`status.${s}`), align: 'right' as const })),
     { key: 'total', label: t('col.total'), align: 'right' },
   ];
@@ -153,7 +153,8 @@ export function ReconciliationPanel({ q, loaded, origin }: PanelInput<Reconcilia
     { key: 'confirmed', label: t('col.confirmed'), color: COLOR.confirmed },
   ];
   const bars: BarRow[] = figures.map((f) => ({
-    label: `${f.source.name} · ${formatDate(f.asOf, locale, 'short')}`,
+    label: f.source.name,
+    sublabel: formatDate(f.asOf, locale, 'medium'),
     values: { published: f.value, confirmed: f.confirmedNamedCases },
     note: t('chart.reconciliation.gap', { gap: formatChange(f.gap, locale) }),
   }));
@@ -175,6 +176,7 @@ export function ReconciliationPanel({ q, loaded, origin }: PanelInput<Reconcilia
   return (
     <Panel
       id="panel-reconciliation"
+      class="panel-wide"
       title={title}
       description={t('chart.reconciliation.desc', { since: formatDate(q.since, locale), confirmed: formatNumber(loaded.data?.confirmedNamedCases ?? 0, locale) })}
       chart={
