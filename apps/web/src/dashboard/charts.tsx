@@ -197,7 +197,9 @@ export interface HBarChartProps {
 export function HBarChart({ rows, series, locale, label, mode = 'stacked' }: HBarChartProps) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const labelW = Math.min(190, Math.max(90, Math.floor(width * 0.34)));
-  const valueW = 64;
+  const hasNotes = rows.some((r) => r.note);
+  // Grouped bars carry their values at their ends and the row's note at the right edge: keep room for both.
+  const valueW = mode === 'grouped' ? (hasNotes ? 130 : 56) : 64;
   const rowH = mode === 'grouped' ? 14 * series.length + 14 : 26;
   const height = rows.length * rowH + 8;
   const plotW = Math.max(40, width - labelW - valueW - 8);

@@ -3,9 +3,8 @@ import { formatChange, formatDate, formatNumber, useLocale, useT, type Locale } 
 import type { Loaded } from '../use-api.js';
 import type { Column } from '../ui/DataTable.js';
 import { HBarChart, Legend, SplitBar, TimeChart, type BarRow, type Series, type TimePoint } from './charts.js';
-import type { DashboardQuery } from './DashboardPage.js';
 import { Panel } from './Panel.js';
-import { DEPRIVED, type AmnestyAnswer, type Origin, type ReconciliationAnswer, type SeriesAnswer, type StatsAnswer } from './types.js';
+import { DEPRIVED, type AmnestyAnswer, type DashboardQuery, type Origin, type ReconciliationAnswer, type SeriesAnswer, type StatsAnswer } from './types.js';
 
 const COLOR = {
   detained: '#8c2f39',

@@ -49,6 +49,15 @@ export interface Flows {
 
 export type Step = 'day' | 'week' | 'month';
 
+/** What the dashboard shows: a day, the earlier day it compares with (the charts' start), a known-at instant, a step. */
+export interface DashboardQuery {
+  asOf: string;
+  since: string;
+  knownAt: string | undefined;
+  step: Step;
+  stepChoice: Step | 'auto';
+}
+
 export interface SeriesAnswer {
   from: string;
   to: string;
