@@ -106,7 +106,7 @@ function VerifyPanel() {
               <div>
                 <dt>{t('audit.verify.headHash')}</dt>
                 <dd>
-                  <code class="hash">{result.headHash}</code>
+                  <code class="cw-hash">{result.headHash}</code>
                 </dd>
               </div>
               {result.firstBroken ? (
@@ -120,13 +120,13 @@ function VerifyPanel() {
                   <div>
                     <dt>{t('audit.verify.expected')}</dt>
                     <dd>
-                      <code class="hash">{result.firstBroken.expected}</code>
+                      <code class="cw-hash">{result.firstBroken.expected}</code>
                     </dd>
                   </div>
                   <div>
                     <dt>{t('audit.verify.found')}</dt>
                     <dd>
-                      <code class="hash">{result.firstBroken.found}</code>
+                      <code class="cw-hash">{result.firstBroken.found}</code>
                     </dd>
                   </div>
                 </>
@@ -149,7 +149,7 @@ export function BundleResult({ summary }: { summary: BundleSummary }) {
       </p>
       {summary.digest ? (
         <p>
-          {t('audit.export.digest')} <code class="hash">{summary.digest}</code>
+          {t('audit.export.digest')} <code class="cw-hash">{summary.digest}</code>
         </p>
       ) : null}
       <p class="cw-muted">{t('audit.export.verifyHint')}</p>

@@ -3,6 +3,7 @@
 import { formatDate, formatNumber, useLocale, useT } from '../i18n.js';
 import { DataTable } from '../ui/index.js';
 import type { CaseView } from './types.js';
+import './messages.js';
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 

@@ -18,6 +18,7 @@ import {
   type FormValue,
   type FormValues,
 } from './form-model.js';
+import './messages.js';
 
 export interface Choice {
   value: string;
@@ -57,6 +58,8 @@ export function RecordForm<R>({ formId, fields, send, onSuccess, onReload, choic
   // The key stays the same until a submission succeeds: a retry after a lost answer is recognised.
   const key = useRef(newIdempotencyKey());
   const formRef = useRef<HTMLFormElement>(null);
+  // Synchronous guard: a double click fires twice before the disabled button re-renders.
+  const inFlight = useRef(false);
 
   useEffect(() => {
     setValues(start);
@@ -86,7 +89,7 @@ export function RecordForm<R>({ formId, fields, send, onSuccess, onReload, choic
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (pending) return;
+    if (inFlight.current) return;
     setDone(false);
     setFormError(null);
     setStale(false);
@@ -98,6 +101,7 @@ export function RecordForm<R>({ formId, fields, send, onSuccess, onReload, choic
       focusFirstInvalid();
       return;
     }
+    inFlight.current = true;
     setPending(true);
     try {
       const result = await send(buildBody(fields, values), values, key.current);
@@ -116,6 +120,7 @@ export function RecordForm<R>({ formId, fields, send, onSuccess, onReload, choic
       } else if (err.status === 0) setFormError([t('cw.form.network')]);
       else setFormError([err.detail || err.title]);
     } finally {
+      inFlight.current = false;
       setPending(false);
     }
   };

@@ -3,6 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { formatDate, formatDateTime, useLocale, useT } from '../i18n.js';
 import type { HistoryEvent, Source } from './types.js';
+import './messages.js';
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
@@ -147,8 +148,14 @@ export interface TimelineProps {
   headingId: string;
 }
 
-/** Newest first by the date it happened, then by the order recorded. */
+/**
+ * Newest first by the date it happened, then by the order recorded. The opening of the case is the
+ * record's own act, dated the day it was typed in: it goes at the start of the story, not among its
+ * latest events.
+ */
 export function timelineOrder(a: HistoryEvent, b: HistoryEvent): number {
+  const opened = Number(b.type === 'CaseOpened') - Number(a.type === 'CaseOpened');
+  if (opened !== 0) return -opened;
   const day = b.occurredOn.slice(0, 10).localeCompare(a.occurredOn.slice(0, 10));
   return day !== 0 ? day : b.version - a.version;
 }
