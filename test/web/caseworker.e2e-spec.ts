@@ -191,6 +191,16 @@ describe('web caseworker screens', () => {
     await page.getByRole('button', { name: /^Registrar: Excarcelación/ }).click();
     await expectFieldError(page, 'Base legal', 'Este dato es obligatorio.');
     await checkAxe(page, 'the case page with a form showing errors');
+
+    // A correction from the timeline: the charges are retracted, and stay visible, struck through, with the reason.
+    await page.getByRole('button', { name: /^Retirar: Cargos/ }).click();
+    expect(await page.getByLabel('¿Qué ocurrió?').inputValue()).toBe('retractions');
+    await page.getByLabel('Motivo de la corrección').fill('Cargos atribuidos a otra persona');
+    await page.getByRole('button', { name: /^Registrar: Retirar/ }).click();
+    const charges = timeline(page).and(page.locator('[data-event-type="ChargesRecorded"]'));
+    await charges.locator('del').first().waitFor();
+    expect(await charges.textContent()).toContain('Cargos atribuidos a otra persona');
+    expect(await page.locator('.cw-summary').textContent()).not.toContain('instigación al odio');
     await page.getByLabel('¿Qué ocurrió?').selectOption('');
     await screenshot(page, 'case-es.png');
 

@@ -56,14 +56,22 @@ export function CasePage({ id }: { id: string }) {
     ? (e: (typeof history.events)[number]) =>
         e.type === 'CaseOpened' ? null : (
           <>
-            <button type="button" class="button button-small button-quiet" onClick={() => chooseKind('retractions', { eventId: e.eventId })}>
+            <button
+              type="button"
+              class="button button-small button-quiet"
+              aria-label={`${t(e.retracted ? 'cw.timeline.restore' : 'cw.timeline.retract')}: ${eventLabel(e, t)}`}
+              onClick={() => chooseKind('retractions', { eventId: e.eventId })}
+            >
               {t(e.retracted ? 'cw.timeline.restore' : 'cw.timeline.retract')}
-              <span class="sr-only">: {eventLabel(e, t)}</span>
             </button>
             {e.verification === 'reported' && !e.confirmedBy && !e.retracted ? (
-              <button type="button" class="button button-small button-quiet" onClick={() => chooseKind('confirmations', { eventId: e.eventId })}>
+              <button
+                type="button"
+                class="button button-small button-quiet"
+                aria-label={`${t('cw.timeline.confirm')}: ${eventLabel(e, t)}`}
+                onClick={() => chooseKind('confirmations', { eventId: e.eventId })}
+              >
                 {t('cw.timeline.confirm')}
-                <span class="sr-only">: {eventLabel(e, t)}</span>
               </button>
             ) : null}
           </>
