@@ -181,8 +181,16 @@ describe('web caseworker screens', () => {
     await page.goto(`${app.baseUrl}/today`);
     await page.getByRole('heading', { level: 1, name: 'Trabajo del día' }).waitFor();
     await page.waitForLoadState('networkidle');
-    const disappeared = (await app.call(caseworker, 'GET', `/api/cases?status=disappeared&asOf=${today}`)).body as { total: number };
+    const get = async <T,>(path: string) => (await app.call(caseworker, 'GET', path)).body as T;
+    const disappeared = await get<{ total: number }>(`/api/cases?status=disappeared&asOf=${today}`);
+    const amnesty = await get<{ items: { dueOn: string; overdue: boolean }[] }>(`/api/amnesty-requests?state=pending&asOf=${today}`);
+    const presentations = await get<{ due: unknown[]; missed: unknown[] }>(`/api/presentations/due?on=${today}`);
+    // Overdue, or due within the page's default horizon of five days.
+    const amnestyDue = amnesty.items.filter((r) => r.overdue || r.dueOn <= addDays(today, 5)).length;
+    expect(disappeared.total + amnestyDue).toBeGreaterThan(0);
     await page.getByRole('heading', { name: `Paradero desconocido (${disappeared.total})` }).waitFor();
+    await page.getByRole('heading', { name: `Amnistías por vencer o vencidas (${amnestyDue})` }).waitFor();
+    await page.getByRole('heading', { name: `Presentaciones ante tribunal del día (${presentations.due.length + presentations.missed.length})` }).waitFor();
     await checkAxe(page, "today's work");
 
     await page.goto(`${app.baseUrl}/cases/${caseId}`);

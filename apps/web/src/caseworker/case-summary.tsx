@@ -47,7 +47,8 @@ export function CaseSummary({ view }: { view: CaseView }) {
           {view.statusSince ? <span> {t('cw.case.since', { date: formatDate(view.statusSince, locale) })}</span> : null}
         </dd>
       </div>
-      {item(t('cw.field.facility'), view.facility)}
+      {/* The last facility stays in the answer after a release; it is where the person is only while deprived of liberty. */}
+      {view.deprivedOfLiberty ? item(t('cw.field.facility'), view.facility) : null}
       {item(t('cw.case.conditions'), conditions.join('; ') || null)}
       {item(t('cw.field.charges'), view.charges.join(', ') || null)}
       {item(t('cw.field.excludedOffences'), view.excludedOffences.map((o) => t(`cw.offence.${o}`)).join(', ') || null)}
