@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { checkAxe, launchBrowser, newPage, recordResponses, screenshot, signIn, startWebApp, watchConsole, type WebApp } from './support/browser.js';
 import { seedDemo, type SeededCase } from './support/seed.js';
@@ -88,6 +89,37 @@ describe('web dashboard', () => {
     // The names are there to be found: the same check finds one in what a caseworker reads.
     const asCaseworker = await app.call(tokens.caseworker, 'GET', `/api/cases/${cases[0]!.caseId}`);
     expect(JSON.stringify(asCaseworker.body)).toContain(cases[0]!.fullName);
+    await context.close();
+  });
+
+  it("downloads a chart's numbers as CSV: the same numbers the API gives", async () => {
+    const { context, page } = await newPage(browser);
+    await signIn(page, app, tokens.viewer);
+    await waitForDashboard(page);
+    const panel = page.locator('section.panel', { has: page.getByRole('heading', { name: 'Por centro de reclusión' }) });
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Descargar CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^by-facility-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+    const [header, ...lines] = csv.trim().split('\r\n');
+    expect(header).toBe('Centro de reclusión,Detenidas,Paradero desconocido,Arresto domiciliario,Privadas de libertad');
+    const fromCsv = Object.fromEntries(lines.map((l) => l.split(',')).map((cells) => [cells[0], Number(cells[4])]));
+    const api = (await app.call(app.adminToken, 'GET', '/api/stats?groupBy=facility')).body as { groups: { group: { facility: string | null }; deprivedOfLiberty: number }[] };
+    const expected = Object.fromEntries(api.groups.filter((g) => g.deprivedOfLiberty > 0).map((g) => [g.group.facility ?? 'Sin dato', g.deprivedOfLiberty]));
+    expect(Object.keys(expected).length).toBeGreaterThan(1);
+    expect(fromCsv).toEqual(expected);
+    await context.close();
+  });
+
+  it('signs out: the cookie is gone, and the dashboard asks for a token again', async () => {
+    const { context, page } = await newPage(browser);
+    await signIn(page, app, tokens.viewer);
+    await waitForDashboard(page);
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await page.waitForURL((url) => url.pathname === '/sign-in');
+    expect(await page.getByRole('status').textContent()).toBe('Ha cerrado la sesión.');
+    expect((await context.cookies()).filter((c) => c.name === 'pct_session')).toEqual([]);
+    await page.goto(`${app.baseUrl}/`);
+    await page.waitForURL((url) => url.pathname === '/sign-in');
     await context.close();
   });
 

@@ -176,11 +176,14 @@ export function App() {
 
   useEffect(() => {
     if (!checked) return;
-    if (!session && route.path !== '/sign-in') {
-      const next = route.path + (route.query.toString() ? `?${route.query.toString()}` : '');
+    // The location now, not the rendered route: a navigation may have happened since this render (sign-out does one).
+    const path = window.location.pathname;
+    const query = new URLSearchParams(window.location.search);
+    if (!session && path !== '/sign-in') {
+      const next = path + (query.toString() ? `?${query.toString()}` : '');
       navigate(next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`, { replace: true });
-    } else if (session && route.path === '/sign-in') {
-      const next = route.query.get('next');
+    } else if (session && path === '/sign-in') {
+      const next = query.get('next');
       navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
     }
   }, [checked, session, route.path]);
