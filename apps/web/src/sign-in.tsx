@@ -16,21 +16,27 @@ export function SignInPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  // The error is shown at the field; focus goes back there so it is read out and can be fixed at once.
+  const fail = (message: string) => {
+    setError(message);
+    setBusy(false);
+    document.getElementById('field-token')?.focus();
+  };
+
   const submit = async (e: Event) => {
     e.preventDefault();
     const value = token.trim();
-    if (!value) return setError(t('signIn.required'));
-    if (!TOKEN_SHAPE.test(value)) return setError(t('signIn.format'));
+    if (!value) return fail(t('signIn.required'));
+    if (!TOKEN_SHAPE.test(value)) return fail(t('signIn.format'));
     setBusy(true);
     setError(null);
     try {
       await signIn(value);
       // The app moves on to `next` (or the overview) once the session is set.
     } catch (err) {
-      if (err instanceof ApiProblem && (err.status === 401 || err.status === 400)) setError(err.fieldError('token') ?? t('signIn.invalid'));
-      else if (err instanceof ApiProblem && err.status === 429) setError(t('signIn.tooMany'));
-      else setError(t('signIn.failed', { detail: err instanceof Error ? err.message : String(err) }));
-      setBusy(false);
+      if (err instanceof ApiProblem && (err.status === 401 || err.status === 400)) fail(err.fieldError('token') ?? t('signIn.invalid'));
+      else if (err instanceof ApiProblem && err.status === 429) fail(t('signIn.tooMany'));
+      else fail(t('signIn.failed', { detail: err instanceof Error ? err.message : String(err) }));
     }
   };
 
