@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { caseIdOf } from '#application';
 import type { RecordedEvent } from '#event-store';
 import type { Projection } from '../projection.js';
-import { AuditLogEntity, type AuditLogRow } from '../schema/read-model.entities.js';
+import { insertRows, ROW_TABLES } from '../case-projection/raw-rows.js';
+import type { AuditLogRow } from '../schema/read-model.entities.js';
 
 /** Who recorded what and when, searchable by actor, case and time without scanning the log. */
 export class AuditLogProjection implements Projection {
@@ -24,6 +25,6 @@ export class AuditLogProjection implements Projection {
       correlationId: e.metadata.correlationId,
       commandId: e.metadata.commandId,
     }));
-    for (let i = 0; i < rows.length; i += 200) await tx.insert(AuditLogEntity, rows.slice(i, i + 200));
+    await insertRows(tx, ROW_TABLES.audit_log, rows as unknown as Record<string, unknown>[]);
   }
 }

@@ -3,16 +3,9 @@ import { caseIdOf, decodeCaseEvent } from '#application';
 import { foldCase, historyOf, makeEvolve, type CaseModelOptions, type CaseState } from '#domain';
 import type { EventStore, RecordedEvent } from '#event-store';
 import type { Projection } from '../projection.js';
-import {
-  AmnestyRequestIntervalEntity,
-  CaseNationalityEntity,
-  CaseProfileEntity,
-  FlowFactEntity,
-  OPEN_INSTANT,
-  OPEN_POSITION,
-  StatusIntervalEntity,
-} from '../schema/read-model.entities.js';
+import { OPEN_INSTANT, OPEN_POSITION } from '../schema/read-model.entities.js';
 import { historyRows, type HistoryRow, type HistoryTable } from './history-rows.js';
+import { closeRow, insertRows, ROW_TABLES } from './raw-rows.js';
 import { profileOf, StockDeltas, STOCK_TABLES, type StockProfile } from './stock-deltas.js';
 
 export const SCOPES = ['all', 'confirmed'] as const;
@@ -25,13 +18,7 @@ interface CachedCase {
   position: number;
 }
 
-const ENTITY_OF = {
-  status_intervals: StatusIntervalEntity,
-  flow_facts: FlowFactEntity,
-  amnesty_request_intervals: AmnestyRequestIntervalEntity,
-} as const;
-
-/** How many cases' folded states stay in memory between batches. */
+/** How many cases' folded states stay in memory between batches, by default. */
 const CACHE_LIMIT = 5_000;
 
 /**
@@ -105,8 +92,9 @@ export class CaseHistoryProjection implements Projection {
           });
           for (const n of new Set(d.nationalities)) nationalities.push({ caseId, nationality: n });
         }
+        const nextRows = this.rowsOf(cached.state);
         for (const scope of SCOPES) {
-          const next = this.rowsFor(cached.state, scope);
+          const next = nextRows[scope];
           const before = cached.rows[scope];
           for (const [key, row] of before) {
             if (next.has(key)) continue;
@@ -146,35 +134,28 @@ export class CaseHistoryProjection implements Projection {
     }
 
     if (profiles.length > 0) {
-      await insertChunked(tx, CaseProfileEntity, profiles);
-      await insertChunked(tx, CaseNationalityEntity, nationalities);
+      await insertRows(tx, ROW_TABLES.case_profiles, profiles);
+      await insertRows(tx, ROW_TABLES.case_nationalities, nationalities);
     }
     // Closing first: a row re-opened in this batch must not be closed with the old one.
-    for (const c of closes) {
-      await tx
-        .createQueryBuilder()
-        .update(ENTITY_OF[c.table])
-        .set({ recordedTo: c.at, recordedToPosition: c.position })
-        .where('case_id = :caseId AND scope = :scope AND row_key = :rowKey AND recorded_to = :open', {
-          caseId: c.caseId,
-          scope: c.scope,
-          rowKey: c.rowKey,
-          open: OPEN_INSTANT,
-        })
-        .execute();
-    }
+    for (const c of closes) await closeRow(tx, c.table, c, OPEN_INSTANT);
     const byTable = new Map<HistoryTable, Record<string, unknown>[]>();
     for (const { table, ...row } of inserts.values()) {
       const list = byTable.get(table) ?? [];
       list.push(row);
       byTable.set(table, list);
     }
-    for (const [table, rows] of byTable) await insertChunked(tx, ENTITY_OF[table], rows);
+    for (const [table, rows] of byTable) await insertRows(tx, ROW_TABLES[table], rows);
     await stock.flush(tx, tx.connection.options.type === 'postgres');
   }
 
-  private rowsFor(state: CaseState, scope: Scope): Map<string, HistoryRow> {
-    return state.kind === 'opened' ? historyRows(historyOf(state, scope, this.options)) : new Map();
+  /** The rows of both scopes. The maps are only read, so both scopes may share one. */
+  private rowsOf(state: CaseState): Record<Scope, Map<string, HistoryRow>> {
+    if (state.kind !== 'opened') return { all: new Map(), confirmed: new Map() };
+    const all = historyRows(historyOf(state, 'all', this.options));
+    // When every event on the timeline counts as confirmed, the confirmed timeline is the same list, hence the same history.
+    const allConfirmed = state.timeline.every((t) => t.event.facts.verification === 'confirmed' || state.confirmed.has(t.event.eventId));
+    return { all, confirmed: allConfirmed ? all : historyRows(historyOf(state, 'confirmed', this.options)) };
   }
 
   /** The case as folded up to just before `position`: from memory, or from its stream. */
@@ -189,7 +170,7 @@ export class CaseHistoryProjection implements Projection {
     const state = foldCase(prior.map((e) => decodeCaseEvent(e)), this.options);
     return {
       state,
-      rows: { all: this.rowsFor(state, 'all'), confirmed: this.rowsFor(state, 'confirmed') },
+      rows: this.rowsOf(state),
       position: prior.length > 0 ? prior[prior.length - 1]!.position : 0,
     };
   }
@@ -200,7 +181,3 @@ export class CaseHistoryProjection implements Projection {
   }
 }
 
-const CHUNK = 200;
-async function insertChunked(tx: EntityManager, entity: Parameters<EntityManager['insert']>[0], rows: Record<string, unknown>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(entity, rows.slice(i, i + CHUNK) as never);
-}

@@ -1,0 +1,149 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * Plain multi-row INSERTs of read-model rows, without TypeORM's query builder: its per-parameter
+ * bookkeeping cost more than SQLite's own work (see bench/results). Statements have a fixed number
+ * of rows, so their text repeats and the driver's statement cache prepares each once.
+ */
+export interface RowTable {
+  name: string;
+  /** Column name, and the row's property it takes (flags become 0/1, as the entities store them). */
+  columns: readonly (readonly [column: string, property: string, kind?: 'flag'])[];
+}
+
+const BITEMPORAL = [
+  ['case_id', 'caseId'],
+  ['scope', 'scope'],
+  ['row_key', 'rowKey'],
+  ['recorded_from', 'recordedFrom'],
+  ['recorded_from_position', 'recordedFromPosition'],
+  ['recorded_to', 'recordedTo'],
+  ['recorded_to_position', 'recordedToPosition'],
+] as const;
+
+export const ROW_TABLES = {
+  status_intervals: {
+    name: 'status_intervals',
+    columns: [
+      ...BITEMPORAL,
+      ['status', 'status'],
+      ['valid_from', 'validFrom'],
+      ['valid_to', 'validTo'],
+      ['status_since', 'statusSince'],
+      ['facility', 'facility'],
+      ['sentenced', 'sentenced', 'flag'],
+      ['excluded_offences', 'excludedOffences'],
+      ['report_every_days', 'reportEveryDays'],
+      ['reporting_anchor', 'reportingAnchor'],
+      ['on_hunger_strike', 'onHungerStrike', 'flag'],
+    ],
+  },
+  flow_facts: {
+    name: 'flow_facts',
+    columns: [
+      ...BITEMPORAL,
+      ['event_id', 'eventId'],
+      ['kind', 'kind'],
+      ['day', 'day'],
+      ['legal_basis', 'legalBasis'],
+      ['conditional', 'conditional', 'flag'],
+      ['days_since_release', 'daysSinceRelease'],
+      ['request_id', 'requestId'],
+    ],
+  },
+  amnesty_request_intervals: {
+    name: 'amnesty_request_intervals',
+    columns: [...BITEMPORAL, ['request_id', 'requestId'], ['status', 'status'], ['filed_on', 'filedOn'], ['due_on', 'dueOn'], ['valid_from', 'validFrom'], ['valid_to', 'validTo']],
+  },
+  case_profiles: {
+    name: 'case_profiles',
+    columns: [
+      ['case_id', 'caseId'],
+      ['full_name', 'fullName'],
+      ['name_withheld', 'nameWithheld', 'flag'],
+      ['nationalities', 'nationalities'],
+      ['foreign_national', 'foreignNational', 'flag'],
+      ['gender', 'gender'],
+      ['minor', 'minor', 'flag'],
+      ['affiliation', 'affiliation'],
+      ['external_reference', 'externalReference'],
+      ['opened_position', 'openedPosition'],
+      ['opened_at', 'openedAt'],
+    ],
+  },
+  case_nationalities: { name: 'case_nationalities', columns: [['case_id', 'caseId'], ['nationality', 'nationality']] },
+  audit_log: {
+    name: 'audit_log',
+    columns: [
+      ['position', 'position'],
+      ['event_id', 'eventId'],
+      ['stream_id', 'streamId'],
+      ['case_id', 'caseId'],
+      ['type', 'type'],
+      ['actor', 'actor'],
+      ['recorded_at', 'recordedAt'],
+      ['occurred_on', 'occurredOn'],
+      ['correlation_id', 'correlationId'],
+      ['command_id', 'commandId'],
+    ],
+  },
+} as const satisfies Record<string, RowTable>;
+
+/** Rows per statement: well under SQLite's and PostgreSQL's limits on bound parameters. */
+const ROWS_PER_STATEMENT = 64;
+
+const isPostgres = (tx: EntityManager) => tx.connection.options.type === 'postgres';
+
+function insertSql(table: RowTable, rows: number, postgres: boolean): string {
+  const width = table.columns.length;
+  const tuples: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const marks: string[] = [];
+    for (let c = 1; c <= width; c++) marks.push(postgres ? `$${r * width + c}` : '?');
+    tuples.push(`(${marks.join(', ')})`);
+  }
+  return `INSERT INTO ${table.name} (${table.columns.map(([c]) => c).join(', ')}) VALUES ${tuples.join(', ')}`;
+}
+
+const sqlCache = new Map<string, string>();
+function cachedInsertSql(table: RowTable, rows: number, postgres: boolean): string {
+  const key = `${table.name}|${rows}|${postgres}`;
+  let sql = sqlCache.get(key);
+  if (sql === undefined) sqlCache.set(key, (sql = insertSql(table, rows, postgres)));
+  return sql;
+}
+
+/** Inserts `rows` in order: full statements of ROWS_PER_STATEMENT rows, then one row per statement. */
+export async function insertRows(tx: EntityManager, table: RowTable, rows: readonly Record<string, unknown>[]): Promise<void> {
+  const postgres = isPostgres(tx);
+  let i = 0;
+  const values = (from: number, to: number) => {
+    const out: unknown[] = [];
+    for (let r = from; r < to; r++) {
+      const row = rows[r]!;
+      for (const [, property, kind] of table.columns as readonly (readonly [string, string, 'flag'?])[]) {
+        const v = row[property];
+        out.push(kind === 'flag' ? (v ? 1 : 0) : v === undefined ? null : v);
+      }
+    }
+    return out;
+  };
+  for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) {
+    await tx.query(cachedInsertSql(table, ROWS_PER_STATEMENT, postgres), values(i, i + ROWS_PER_STATEMENT));
+  }
+  for (; i < rows.length; i++) await tx.query(cachedInsertSql(table, 1, postgres), values(i, i + 1));
+}
+
+/** Closes the open row of a case, scope and content: its `recorded_to` becomes the instant of the event that ended it. */
+export async function closeRow(
+  tx: EntityManager,
+  table: string,
+  c: { caseId: string; scope: string; rowKey: string; at: string; position: number },
+  open: string,
+): Promise<void> {
+  const p = isPostgres(tx) ? (i: number) => `$${i}` : () => '?';
+  await tx.query(
+    `UPDATE ${table} SET recorded_to = ${p(1)}, recorded_to_position = ${p(2)} WHERE case_id = ${p(3)} AND scope = ${p(4)} AND row_key = ${p(5)} AND recorded_to = ${p(6)}`,
+    [c.at, c.position, c.caseId, c.scope, c.rowKey, open],
+  );
+}
