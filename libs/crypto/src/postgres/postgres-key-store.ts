@@ -63,6 +63,8 @@ export class PostgresKeyStore implements KeyStore {
     this.table = `"${schema}".data_keys`;
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 4, connectionTimeoutMillis: 10_000 });
     this.pool.on('error', () => {});
+    // As in the event store: a connection ended by the server while checked out must not crash the process.
+    this.pool.on('connect', (client) => client.on('error', () => {}));
   }
 
   private async migrate(): Promise<void> {

@@ -232,6 +232,10 @@ export class PostgresEventStore implements EventStore {
     // An idle pooled connection that dies (server restart) is discarded by the pool; the next query
     // reports the outage. Without a listener, the pool's 'error' event would crash the process.
     this.pool.on('error', () => {});
+    // A checked-out connection has no listener of the pool's: the server ending it between two of
+    // its queries (PostgreSQL stopping: 57P01) would crash the process. The query in flight or the
+    // next one still fails, and release() drops the broken connection.
+    this.pool.on('connect', (client) => client.on('error', () => {}));
   }
 
   async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
