@@ -53,6 +53,7 @@ describe.each(STORE_KINDS)('contention on one case (%s)', (kind) => {
     const losers = attempts.filter((a) => a.answer.status === 412);
     expect(winners).toHaveLength(CLIENTS);
     expect(losers.length).toBeGreaterThan(0);
+    console.info(`contention (${kind}): ${CLIENTS} writers, ${winners.length} writes won, ${losers.length} answered 412`);
     // One winner per version, at the version after the one it named.
     expect(winners.map((w) => w.answer.body!['version']).sort((a, b) => (a as number) - (b as number))).toEqual(Array.from({ length: CLIENTS }, (_, i) => i + 3));
     for (const w of winners) expect(w.answer.body!['version']).toBe(w.ifMatch + 1);

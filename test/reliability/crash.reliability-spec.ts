@@ -92,6 +92,8 @@ describe.each(STORE_KINDS)('SIGKILL in the middle of a burst (%s)', (kind) => {
       expect(audit).toMatchObject({ contiguousStreams: true, contiguousPositions: true, everyEventIntact: true, chainValid: true, partialCommands: [] });
       // The unanswered commands are either wholly in the log or absent (a command is never partly there).
       for (const command of unanswered) expect([0, command.events]).toContain(audit.byCommand.get(command.key)?.length ?? 0);
+      const storedUnanswered = unanswered.filter((c) => audit.byCommand.has(c.key)).length;
+      console.info(`crash (${kind}): ${ROUNDS} kills, ${acknowledged.length} commands acknowledged, ${unanswered.length} in flight at a kill (${storedUnanswered} of them stored whole, the rest not at all), ${audit.events} events`);
       const { live, rebuilt } = await readModelsAndRebuild(deployment, store);
       expect(live['status_intervals']!.length).toBeGreaterThan(0);
       expect(live).toEqual(rebuilt);

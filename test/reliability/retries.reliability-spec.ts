@@ -59,6 +59,7 @@ describe.each(STORE_KINDS)('retries with an Idempotency-Key (%s)', (kind) => {
     expect(finals.filter((a) => a.status !== 201).map((a) => [a.status, a.body])).toEqual([]);
     // The test only proves something if requests were in fact abandoned and sent again.
     expect(abandoned).toBeGreaterThan(COMMANDS / 4);
+    console.info(`retries (${kind}): ${COMMANDS} commands, ${abandoned} attempts abandoned by the client and sent again`);
     // Sending a command again once more answers the first result and writes nothing.
     const again = await pool(commands, 12, (command) => sendCommand(api.client, command));
     for (const [i, answer] of again.entries()) {
