@@ -94,6 +94,14 @@ export interface ReadAllOptions {
   upTo?: number;
 }
 
+export interface ReadStreamsOptions {
+  /** Only streams whose id starts with this (e.g. `case-`); every stream when absent. */
+  prefix?: string;
+  /** Inclusive upper bound on position: each stream as it stood when the log's head was there. */
+  upTo?: number;
+  batchSize?: number;
+}
+
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
   /** The result of an earlier append with this commandId (marked `duplicate`), or null: lets a retry answer without deciding again. */
@@ -102,6 +110,13 @@ export interface EventStore {
   readStream(streamId: string): Promise<RecordedEvent[]>;
   /** The global log in position order, streamed in batches (never all in memory). */
   readAll(options: ReadAllOptions): AsyncIterable<RecordedEvent[]>;
+  /**
+   * Every stream, one after another, each whole and in version order (the order among streams is the
+   * store's own): batches of at most `batchSize` events; a stream may continue into the next batch.
+   * For rebuilds, which then handle one stream at a time and write each read-model row once.
+   * Optional: a store that cannot read its streams in bulk leaves it out, and callers use `readAll`.
+   */
+  readStreams?(options: ReadStreamsOptions): AsyncIterable<RecordedEvent[]>;
   /** Position of the last committed event (0 when empty). */
   headPosition(): Promise<number>;
   /**

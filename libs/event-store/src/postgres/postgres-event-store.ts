@@ -46,6 +46,7 @@ import type {
   NewEvent,
   NewEventMetadata,
   ReadAllOptions,
+  ReadStreamsOptions,
   RecordedEvent,
   StoreIdentity,
 } from '../event-store.port.js';
@@ -289,6 +290,32 @@ export class PostgresEventStore implements EventStore {
       const batch = await this.readBatch(after, upTo, batchSize);
       if (batch.length === 0) return;
       after = batch[batch.length - 1]!.position;
+      yield batch;
+      if (batch.length < batchSize) return;
+    }
+  }
+
+  async *readStreams(options: ReadStreamsOptions): AsyncGenerator<RecordedEvent[], void, undefined> {
+    this.assertOpen();
+    const prefix = options.prefix ?? '';
+    const batchSize = checkBatchSize(options.batchSize);
+    const upTo = options.upTo === undefined ? Number.MAX_SAFE_INTEGER : checkPosition(options.upTo, 'upTo');
+    // Keyset pagination along UNIQUE(stream_id, version), in the column's own collation (which need
+    // not keep ids with a common prefix together, hence the filter rather than a range).
+    let [stream, version] = ['', 0];
+    for (;;) {
+      const batch = await this.run(async () => {
+        const { rows } = await this.pool.query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM ${this.table}
+            WHERE (stream_id, version) > ($1, $2) AND position <= $3 AND left(stream_id, length($4)) = $4
+            ORDER BY stream_id, version LIMIT $5`,
+          [stream, version, upTo, prefix, batchSize],
+        );
+        return rows.map(toRecordedEvent);
+      });
+      if (batch.length === 0) return;
+      const last = batch[batch.length - 1]!;
+      [stream, version] = [last.streamId, last.version];
       yield batch;
       if (batch.length < batchSize) return;
     }

@@ -33,6 +33,7 @@ import type {
   NewEvent,
   NewEventMetadata,
   ReadAllOptions,
+  ReadStreamsOptions,
   RecordedEvent,
   StoreIdentity,
 } from '../event-store.port.js';
@@ -145,6 +146,7 @@ export class SqliteEventStore implements EventStore {
   >;
   private readonly stmtStream: Database.Statement<[string], EventRow>;
   private readonly stmtAll: Database.Statement<[number, number, number], EventRow>;
+  private readonly stmtStreams: Database.Statement<[{ stream: string; version: number; upTo: number; prefix: string; limit: number }], EventRow>;
   private readonly stmtHeadPosition: Database.Statement<[], { head: number }>;
   private readonly stmtHeadHash: Database.Statement<[], { position: number; hash: string }>;
   private readonly stmtStoreId: Database.Statement<[], { value: string }>;
@@ -195,6 +197,12 @@ export class SqliteEventStore implements EventStore {
       this.stmtAll = this.db.prepare(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
       );
+      // Keyset pagination along UNIQUE(stream_id, version): the index gives the order, no sort.
+      this.stmtStreams = this.db.prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events
+          WHERE (stream_id, version) > (@stream, @version) AND position <= @upTo AND substr(stream_id, 1, length(@prefix)) = @prefix
+          ORDER BY stream_id, version LIMIT @limit`,
+      );
       this.stmtHeadPosition = this.db.prepare('SELECT COALESCE(MAX(position), 0) AS head FROM events');
       this.stmtHeadHash = this.db.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1');
       this.stmtStoreId = this.db.prepare(`SELECT value FROM store_meta WHERE key = 'store_id'`);
@@ -243,6 +251,24 @@ export class SqliteEventStore implements EventStore {
       const batch = this.readBatch(after, upTo, batchSize);
       if (batch.length === 0) return;
       after = batch[batch.length - 1]!.position;
+      yield batch;
+      if (batch.length < batchSize) return;
+    }
+  }
+
+  async *readStreams(options: ReadStreamsOptions): AsyncGenerator<RecordedEvent[], void, undefined> {
+    this.assertOpen();
+    const prefix = options.prefix ?? '';
+    const batchSize = checkBatchSize(options.batchSize);
+    const upTo = options.upTo === undefined ? Number.MAX_SAFE_INTEGER : checkPosition(options.upTo, 'upTo');
+    // Binary collation: every id that starts with the prefix sorts at or after it.
+    let [stream, version] = [prefix, 0];
+    for (;;) {
+      this.assertOpen();
+      const batch = this.run(() => this.stmtStreams.all({ stream, version, upTo, prefix, limit: batchSize }).map(toRecordedEvent));
+      if (batch.length === 0) return;
+      const last = batch[batch.length - 1]!;
+      [stream, version] = [last.streamId, last.version];
       yield batch;
       if (batch.length < batchSize) return;
     }

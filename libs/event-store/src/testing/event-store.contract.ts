@@ -46,6 +46,8 @@ export interface EventStoreContractOptions {
   followTimeoutMs?: number;
   /** Whether positions are 1, 2, 3... (default true); KurrentDB's are sparse. */
   densePositions?: boolean;
+  /** Whether the store implements the optional `readStreams` (default true). */
+  readsStreams?: boolean;
 }
 
 /** A clock the tests move by hand (forwards and backwards). */
@@ -199,6 +201,7 @@ export function describeEventStoreContract(
   const injectableClock = options.injectableClock ?? true;
   const followTimeoutMs = options.followTimeoutMs ?? 5000;
   const densePositions = options.densePositions ?? true;
+  const readsStreams = options.readsStreams ?? true;
 
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
@@ -715,6 +718,60 @@ export function describeEventStoreContract(
           break;
         }
         expect(seen).toHaveLength(5);
+      });
+    });
+
+    describe('readStreams', () => {
+      if (!readsStreams) {
+        it('is left out, so that callers fall back to readAll', () => {
+          expect(store.readStreams).toBeUndefined();
+        });
+        return;
+      }
+
+      /** Consecutive runs of one stream id in a sequence of events. */
+      const runsOf = (events: readonly RecordedEvent[]) =>
+        events.reduce<string[]>((runs, e) => (runs[runs.length - 1] === e.streamId ? runs : [...runs, e.streamId]), []);
+
+      it('reads every stream once, whole and in version order, honouring prefix, upTo and batchSize', async () => {
+        expect(await collect(store.readStreams!({}))).toEqual([]);
+        const [a, b, c] = [newStreamId('case'), newStreamId('case'), newStreamId('figure')];
+        const versions = new Map<string, number>();
+        const append = async (stream: string, count: number) => {
+          const r = await appendNew(stream, count, versions.get(stream) ?? 0);
+          versions.set(stream, r.version);
+          return r;
+        };
+        // Interleaved appends, some of several events, so that no stream's events are adjacent in the log.
+        await append(a, 2);
+        await append(b, 1);
+        await append(c, 1);
+        await append(a, 1);
+        const middle = await append(b, 3);
+        await append(c, 2);
+        await append(a, 2);
+        const all = (await collect(store.readAll({ after: 0 }))).flat();
+        const streams = new Map<string, RecordedEvent[]>();
+        for (const id of [a, b, c]) streams.set(id, await store.readStream(id));
+
+        const whole = (await collect(store.readStreams!({}))).flat();
+        expect(whole).toHaveLength(all.length);
+        const runs = runsOf(whole);
+        expect([...runs].sort()).toEqual([a, b, c].sort());
+        for (const id of runs) expect(whole.filter((e) => e.streamId === id)).toStrictEqual(streams.get(id));
+
+        const small = await collect(store.readStreams!({ batchSize: 2 }));
+        expect(small.every((batch) => batch.length >= 1 && batch.length <= 2)).toBe(true);
+        expect(small.flat()).toStrictEqual(whole);
+
+        const cases = (await collect(store.readStreams!({ prefix: 'case-', batchSize: 3 }))).flat();
+        expect(cases).toStrictEqual(whole.filter((e) => e.streamId !== c));
+
+        const upTo = middle.events[1]!.position;
+        const asThen = (await collect(store.readStreams!({ upTo, batchSize: 1 }))).flat();
+        expect(asThen).toStrictEqual(whole.filter((e) => e.position <= upTo));
+        expect(asThen.map((e) => e.position).sort((x, y) => x - y)).toEqual(all.filter((e) => e.position <= upTo).map((e) => e.position));
+        expect(await collect(store.readStreams!({ prefix: 'nothing-' }))).toEqual([]);
       });
     });
 
