@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import {
   type Answer,
   auditLog,
@@ -60,6 +61,7 @@ interface Minute {
   readP50: number;
   readP99: number;
   events: number;
+  load: number;
 }
 
 describe('soak', () => {
@@ -70,7 +72,7 @@ describe('soak', () => {
     await deployment?.dispose();
   });
 
-  it(`holds a steady write and read load for ${MINUTES} minutes with bounded memory and latency, and loses nothing`, async () => {
+  it(`runs a steady write and read load for ${MINUTES} minutes, reporting memory and latency each minute, and loses nothing`, async () => {
     if (STORE === 'postgres' && !DATABASE_URL) throw new Error('SOAK_STORE=postgres needs DATABASE_URL');
     deployment = newDeployment(STORE);
     api = await startApi(deployment);
@@ -78,20 +80,23 @@ describe('soak', () => {
     const pid = api.process.child.pid!;
     const cases = await openCases(client, 100);
     say(`soak: ${MINUTES} min on ${STORE}, ${WRITES_PER_SECOND} writes/s and ${READS_PER_SECOND} reads/s (open loop), API pid ${pid}`);
-    say('| minute | RSS MB | writes | reads | errors | write p50 ms | write p99 ms | read p50 ms | read p99 ms | log events |');
-    say('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    say('| minute | RSS MB | writes | reads | errors | write p50 ms | write p99 ms | read p50 ms | read p99 ms | log events | machine load |');
+    say('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 
     const acknowledged: { command: Command; answer: Answer }[] = [];
     const errors: string[] = [];
-    let window = { writes: [] as number[], reads: [] as number[], errors: 0 };
+    const emptyWindow = () => ({ writes: [] as number[], reads: [] as number[], byRoute: new Map<string, number[]>(), errors: 0 });
+    let window = emptyWindow();
     let inFlight = 0;
     let skipped = 0;
     let n = 0;
-    const reads = [
-      () => '/api/stats?asOf=2026-01-01&groupBy=facility',
-      () => `/api/cases/${cases[Math.floor(Math.random() * cases.length)]}`,
-      () => '/api/cases?pageSize=20',
-      () => '/api/stats/flows?from=2025-01-01&to=2026-01-01',
+    // Commands go to any case opened so far, so streams stay as short as real ones (about ten events).
+    const anyCase = () => cases[Math.floor(Math.random() * cases.length)]!;
+    const reads: [string, () => string][] = [
+      ['stats', () => '/api/stats?asOf=2026-01-01&groupBy=facility'],
+      ['case', () => `/api/cases/${anyCase()}`],
+      ['list', () => '/api/cases?pageSize=20'],
+      ['flows', () => '/api/stats/flows?from=2025-01-01&to=2026-01-01'],
     ];
     const fire = (task: () => Promise<void>) => {
       if (inFlight >= MAX_IN_FLIGHT) {
@@ -102,10 +107,11 @@ describe('soak', () => {
       void task().finally(() => inFlight--);
     };
     const write = async () => {
-      const command = ++n % 5 === 0 ? openCaseCommand() : transferCommand(cases[n % cases.length]!);
+      const command = ++n % 5 === 0 ? openCaseCommand() : transferCommand(anyCase());
       const answer = await sendCommand(client, command, { timeoutMs: 30_000 });
       if (answer.status === 201) {
         acknowledged.push({ command, answer });
+        if (command.path === '/api/cases') cases.push(answer.body!['caseId'] as string);
         window.writes.push(answer.ms);
       } else {
         window.errors++;
@@ -113,10 +119,13 @@ describe('soak', () => {
       }
     };
     const read = async () => {
-      const path = reads[Math.floor(Math.random() * reads.length)]!();
+      const [route, pathOf] = reads[Math.floor(Math.random() * reads.length)]!;
+      const path = pathOf();
       const answer = await client.get(path, 30_000);
-      if (answer.status === 200) window.reads.push(answer.ms);
-      else {
+      if (answer.status === 200) {
+        window.reads.push(answer.ms);
+        window.byRoute.set(route, [...(window.byRoute.get(route) ?? []), answer.ms]);
+      } else {
         window.errors++;
         if (errors.length < 20) errors.push(`${path} -> ${answer.status || answer.failure} ${JSON.stringify(answer.body)}`);
       }
@@ -153,10 +162,14 @@ describe('soak', () => {
           readP50: percentile(r, 50),
           readP99: percentile(r, 99),
           events,
+          load: loadavg()[0]!,
         };
         minutes.push(m);
-        say(`| ${m.minute} | ${m.rssMb.toFixed(0)} | ${m.writes} | ${m.reads} | ${m.errors} | ${m.writeP50.toFixed(1)} | ${m.writeP99.toFixed(1)} | ${m.readP50.toFixed(1)} | ${m.readP99.toFixed(1)} | ${m.events} |`);
-        window = { writes: [], reads: [], errors: 0 };
+        say(`| ${m.minute} | ${m.rssMb.toFixed(0)} | ${m.writes} | ${m.reads} | ${m.errors} | ${m.writeP50.toFixed(1)} | ${m.writeP99.toFixed(1)} | ${m.readP50.toFixed(1)} | ${m.readP99.toFixed(1)} | ${m.events} | ${m.load.toFixed(1)} |`);
+        say(
+          `  read p99 by route: ${[...window.byRoute].map(([route, ms]) => `${route} ${percentile(ms.sort((a, b) => a - b), 99).toFixed(1)} ms`).join(', ')}`,
+        );
+        window = emptyWindow();
         nextReport += 60_000;
       }
       await sleep(2);
@@ -190,9 +203,9 @@ describe('soak', () => {
       const table = [
         `# Soak: ${MINUTES} min on ${STORE}, ${WRITES_PER_SECOND} writes/s + ${READS_PER_SECOND} reads/s`,
         '',
-        '| minute | RSS MB | writes | reads | errors | write p50 ms | write p99 ms | read p50 ms | read p99 ms | log events |',
-        '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-        ...minutes.map((m) => `| ${m.minute} | ${m.rssMb.toFixed(0)} | ${m.writes} | ${m.reads} | ${m.errors} | ${m.writeP50.toFixed(1)} | ${m.writeP99.toFixed(1)} | ${m.readP50.toFixed(1)} | ${m.readP99.toFixed(1)} | ${m.events} |`),
+        '| minute | RSS MB | writes | reads | errors | write p50 ms | write p99 ms | read p50 ms | read p99 ms | log events | machine load |',
+        '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        ...minutes.map((m) => `| ${m.minute} | ${m.rssMb.toFixed(0)} | ${m.writes} | ${m.reads} | ${m.errors} | ${m.writeP50.toFixed(1)} | ${m.writeP99.toFixed(1)} | ${m.readP50.toFixed(1)} | ${m.readP99.toFixed(1)} | ${m.events} | ${m.load.toFixed(1)} |`),
         '',
         ...summary.map((l) => `- ${l}`),
         `- log: ${audit.events} events in ${audit.streams} streams, chain ${audit.chainValid ? 'intact' : 'BROKEN'}`,
