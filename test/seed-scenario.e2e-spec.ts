@@ -110,6 +110,18 @@ describe('the seed scenario: published figures against named, confirmed cases', 
     for (const [day, expected] of CONFIRMED_SINCE_JAN_8) expect(byDay.get(day)).toBe(expected);
   });
 
+  it('gives each point of a weekly series the flows of its own days, as /stats/flows answers them', async () => {
+    const res = await request(t).get('/api/stats/series?from=2026-01-01&to=2026-02-20&step=week&verification=all').expect(200);
+    let previous: string | null = null;
+    for (const p of res.body.points as { day: string; flows: unknown }[]) {
+      const from = previous === null ? p.day : new Date(Date.parse(`${previous}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      const flows = await request(t).get(`/api/stats/flows?from=${from}&to=${p.day}&verification=all`).expect(200);
+      expect([p.day, p.flows]).toEqual([p.day, flows.body.flows]);
+      previous = p.day;
+    }
+    expect(res.body.points.some((p: { flows: { releases: { total: number } } }) => p.flows.releases.total > 0)).toBe(true);
+  });
+
   it('sets each published figure beside the named, confirmed releases of its window, and shows the gap', async () => {
     const res = await request(t).get('/api/stats/reconciliation?metric=releases&since=2026-01-08&asOf=2026-01-23').expect(200);
     expect(res.body.confirmedNamedCases).toBe(154);
