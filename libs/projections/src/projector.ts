@@ -23,6 +23,11 @@ export interface CatchUpProgress {
   events: number;
 }
 
+/** The checkpoint while a rebuild by stream is under way (or was cut short). */
+const REBUILDING = -1;
+/** Events per read of `readStreams` during a rebuild. */
+const STREAM_READ_BATCH = 5000;
+
 /**
  * Feeds projections from the store's global log. Each batch and the checkpoint that follows it are
  * committed in one read-model transaction, so a crash or restart never skips or repeats an event.
@@ -93,6 +98,7 @@ export class Projector {
     if (!(await this.acquire())) return 0;
     let processed = 0;
     let batches = 0;
+    if ((await this.checkpoint()) === REBUILDING) return this.refill(onProgress);
     const head = await this.store.headPosition();
     for await (const batch of this.store.readAll({ after: await this.checkpoint(), batchSize, upTo: head })) {
       if (signal?.aborted) break;
@@ -115,6 +121,7 @@ export class Projector {
             await sleep(this.leaseRetryMs, abort.signal);
             continue;
           }
+          if ((await this.checkpoint()) === REBUILDING) await this.refill();
           for await (const batch of this.store.follow({ after: await this.checkpoint(), batchSize: this.batchSize, signal: abort.signal })) {
             await this.applyBatch(batch);
             this.lastError = null;
@@ -160,22 +167,75 @@ export class Projector {
     });
   }
 
-  /** Empties every read model and its checkpoint, then replays the log from position zero. */
+  /**
+   * Empties every read model, then fills them again from the log as it stands when the rebuild starts
+   * reading (its head then becomes the checkpoint; later events follow by the usual path). When the
+   * store reads whole streams and every projection takes them, each stream is handled once and each
+   * row written once in its final form; otherwise the log is replayed in position order.
+   */
   async rebuild(onProgress?: (p: CatchUpProgress) => void): Promise<{ events: number; seconds: number }> {
     const wasRunning = this.running !== null;
     await this.stop();
     if (!(await this.acquire())) throw new Error(`another projector holds the lease on these read models; stop it before rebuilding`);
     const started = process.hrtime.bigint();
-    await this.dataSource.transaction(async (tx) => {
-      for (const p of this.projections) for (const table of p.tables) await tx.query(`DELETE FROM ${table}`);
-      await tx.delete(ProjectionCheckpointEntity, { name: this.name });
-    });
-    for (const p of this.projections) p.reset();
-    this.position = 0;
-    const events = await this.catchUpIn(this.rebuildBatchSize, onProgress);
+    const events = await this.refill(onProgress);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (wasRunning) this.start();
     return { events, seconds };
+  }
+
+  private get rebuildsByStream(): boolean {
+    return this.store.readStreams !== undefined && this.projections.every((p) => p.rebuildStreams !== undefined);
+  }
+
+  private async refill(onProgress?: (p: CatchUpProgress) => void): Promise<number> {
+    const byStream = this.rebuildsByStream;
+    await this.dataSource.transaction(async (tx) => {
+      for (const p of this.projections) for (const table of p.tables) await tx.query(`DELETE FROM ${table}`);
+      await tx.delete(ProjectionCheckpointEntity, { name: this.name });
+      // Streams are written in no position order, so a rebuild cut short cannot resume from a position:
+      // the marker makes the next catch-up start it over instead of applying the log on top of it.
+      if (byStream) await tx.insert(ProjectionCheckpointEntity, { name: this.name, position: REBUILDING, updatedAt: this.now().toISOString() });
+    });
+    for (const p of this.projections) p.reset();
+    this.position = 0;
+    if (!byStream) return this.catchUpIn(this.rebuildBatchSize, onProgress);
+
+    const head = await this.store.headPosition();
+    let pending: RecordedEvent[] = [];
+    let stream: RecordedEvent[] = [];
+    let events = 0;
+    const write = async (last: boolean) => {
+      const chunk = pending;
+      pending = [];
+      await this.dataSource.transaction(async (tx) => {
+        for (const p of this.projections) await p.rebuildStreams!(chunk, tx);
+        if (last) await tx.upsert(ProjectionCheckpointEntity, { name: this.name, position: head, updatedAt: this.now().toISOString() }, ['name']);
+      });
+      events += chunk.length;
+      // Streams come in no position order: progress is counted in events, which ends at the head as positions do.
+      onProgress?.({ position: last ? head : Math.min(events, head), head, events });
+    };
+    try {
+      for await (const batch of this.store.readStreams!({ upTo: head, batchSize: STREAM_READ_BATCH })) {
+        for (const e of batch) {
+          if (stream.length > 0 && stream[0]!.streamId !== e.streamId) {
+            for (const s of stream) pending.push(s);
+            stream = [];
+            if (pending.length >= this.rebuildBatchSize) await write(false);
+          }
+          stream.push(e);
+        }
+      }
+      for (const s of stream) pending.push(s);
+      await write(true);
+    } catch (error) {
+      for (const p of this.projections) p.reset();
+      throw error;
+    }
+    this.position = head;
+    for (const w of [...this.waiters]) if (w.position <= this.position) w.resolve();
+    return events;
   }
 
   private async applyBatch(batch: readonly RecordedEvent[]): Promise<number> {

@@ -27,4 +27,9 @@ export class AuditLogProjection implements Projection {
     }));
     await insertRows(tx, ROW_TABLES.audit_log, rows as unknown as Record<string, unknown>[]);
   }
+
+  /** One row per event, keyed by its position: the order events arrive in does not matter. */
+  rebuildStreams(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    return this.apply(events, tx);
+  }
 }

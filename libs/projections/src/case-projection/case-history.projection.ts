@@ -73,25 +73,7 @@ export class CaseHistoryProjection implements Projection {
         cached.position = stored.position;
         stock.recorded(stored.recordedAt);
         const profile = cached.state.kind === 'opened' ? profileOf(cached.state.opened.data) : null;
-        if (event.type === 'CaseOpened') {
-          const d = event.data;
-          profiles.push({
-            caseId,
-            // The stored personal member as is (an encrypted envelope): the read models never hold a
-            // name in clear, and the projector needs no key. The query layer opens it when answering.
-            fullName: stored.personal === null ? null : JSON.stringify(stored.personal),
-            nameWithheld: d.nameWithheld,
-            nationalities: `|${d.nationalities.join('|')}|`,
-            foreignNational: d.nationalities.some((n) => n !== 'VE'),
-            gender: d.gender,
-            minor: d.minor,
-            affiliation: d.affiliation,
-            externalReference: d.externalReference,
-            openedPosition: stored.position,
-            openedAt: stored.recordedAt,
-          });
-          for (const n of new Set(d.nationalities)) nationalities.push({ caseId, nationality: n });
-        }
+        if (event.type === 'CaseOpened') addProfile(caseId, stored, event.data, profiles, nationalities);
         const nextRows = this.rowsOf(cached.state);
         for (const scope of SCOPES) {
           const next = nextRows[scope];
@@ -149,6 +131,89 @@ export class CaseHistoryProjection implements Projection {
     await stock.flush(tx, tx.connection.options.type === 'postgres');
   }
 
+  /**
+   * A rebuild's rows, one case at a time: each case's events are folded in version order and its
+   * history is diffed after each event in memory, so every row is written once with its final
+   * `recordedTo` (the event that ended it, or open). The same rows and deltas `apply` leaves behind.
+   */
+  async rebuildStreams(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const rows: Record<HistoryTable, Record<string, unknown>[]> = { status_intervals: [], flow_facts: [], amnesty_request_intervals: [] };
+    const profiles: Record<string, unknown>[] = [];
+    const nationalities: Record<string, unknown>[] = [];
+    const stock = new StockDeltas();
+    let start = 0;
+    while (start < events.length) {
+      const streamId = events[start]!.streamId;
+      let end = start + 1;
+      while (end < events.length && events[end]!.streamId === streamId) end++;
+      const caseId = caseIdOf(streamId);
+      if (caseId !== null) this.rebuildCase(caseId, events.slice(start, end), rows, profiles, nationalities, stock);
+      start = end;
+    }
+    if (profiles.length > 0) {
+      await insertRows(tx, ROW_TABLES.case_profiles, profiles);
+      await insertRows(tx, ROW_TABLES.case_nationalities, nationalities);
+    }
+    for (const table of Object.keys(rows) as HistoryTable[]) await insertRows(tx, ROW_TABLES[table], rows[table]);
+    await stock.flush(tx, tx.connection.options.type === 'postgres');
+  }
+
+  private rebuildCase(
+    caseId: string,
+    events: readonly RecordedEvent[],
+    out: Record<HistoryTable, Record<string, unknown>[]>,
+    profiles: Record<string, unknown>[],
+    nationalities: Record<string, unknown>[],
+    stock: StockDeltas,
+  ): void {
+    let state = foldCase([], this.options);
+    let before = this.rowsOf(state);
+    /** Rows standing after the last event folded, by scope and row key. */
+    const open = { all: new Map<string, Record<string, unknown>>(), confirmed: new Map<string, Record<string, unknown>>() };
+    for (const stored of events) {
+      const event = decodeCaseEvent(stored);
+      state = this.evolve(state, event);
+      stock.recorded(stored.recordedAt);
+      if (event.type === 'CaseOpened') addProfile(caseId, stored, event.data, profiles, nationalities);
+      const next = this.rowsOf(state);
+      for (const scope of SCOPES) {
+        const [was, now, standing] = [before[scope], next[scope], open[scope]];
+        for (const [key, row] of was) {
+          if (now.has(key)) continue;
+          const closed = standing.get(key)!;
+          standing.delete(key);
+          closed['recordedTo'] = stored.recordedAt;
+          closed['recordedToPosition'] = stored.position;
+          out[row.table].push(closed);
+        }
+        for (const [key, row] of now) {
+          if (was.has(key)) continue;
+          standing.set(key, {
+            ...row.content,
+            caseId,
+            scope,
+            rowKey: row.rowKey,
+            recordedFrom: stored.recordedAt,
+            recordedFromPosition: stored.position,
+            recordedTo: OPEN_INSTANT,
+            recordedToPosition: OPEN_POSITION,
+          });
+        }
+      }
+      before = next;
+    }
+    const profile = state.kind === 'opened' ? profileOf(state.opened.data) : null;
+    for (const scope of SCOPES) {
+      for (const [key, row] of before[scope]) {
+        out[row.table].push(open[scope].get(key)!);
+        // Only the rows still open count towards the deltas: an interval opened and closed again nets out.
+        if (row.table !== 'status_intervals' || profile === null) continue;
+        const c = row.content as { status: string; validFrom: string; validTo: string; onHungerStrike: boolean };
+        stock.add(scope, c.status, c.validFrom, c.validTo, c.onHungerStrike, profile, 1);
+      }
+    }
+  }
+
   /** The rows of both scopes. The maps are only read, so both scopes may share one. */
   private rowsOf(state: CaseState): Record<Scope, Map<string, HistoryRow>> {
     if (state.kind !== 'opened') return { all: new Map(), confirmed: new Map() };
@@ -181,3 +246,28 @@ export class CaseHistoryProjection implements Projection {
   }
 }
 
+/** The case's profile and nationalities, from its `CaseOpened` event (which never changes). */
+function addProfile(
+  caseId: string,
+  stored: RecordedEvent,
+  d: { nameWithheld: boolean; nationalities: readonly string[]; gender: string; minor: boolean; affiliation: string; externalReference: string | null },
+  profiles: Record<string, unknown>[],
+  nationalities: Record<string, unknown>[],
+): void {
+  profiles.push({
+    caseId,
+    // The stored personal member as is (an encrypted envelope): the read models never hold a
+    // name in clear, and the projector needs no key. The query layer opens it when answering.
+    fullName: stored.personal === null ? null : JSON.stringify(stored.personal),
+    nameWithheld: d.nameWithheld,
+    nationalities: `|${d.nationalities.join('|')}|`,
+    foreignNational: d.nationalities.some((n) => n !== 'VE'),
+    gender: d.gender,
+    minor: d.minor,
+    affiliation: d.affiliation,
+    externalReference: d.externalReference,
+    openedPosition: stored.position,
+    openedAt: stored.recordedAt,
+  });
+  for (const n of new Set(d.nationalities)) nationalities.push({ caseId, nationality: n });
+}

@@ -113,9 +113,35 @@ function cachedInsertSql(table: RowTable, rows: number, postgres: boolean): stri
   return sql;
 }
 
+/** What `insertRows` needs of a better-sqlite3 connection (the driver itself is TypeORM's to load). */
+interface NativeSqlite {
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+}
+const nativeStatements = new WeakMap<NativeSqlite, Map<string, { run(...params: unknown[]): unknown }>>();
+
+/**
+ * The better-sqlite3 connection under a SQLite `EntityManager`: the one connection every query of the
+ * data source runs on, hence inside the same transaction. Its prepared statements run synchronously,
+ * without TypeORM's per-query promise and logging work.
+ */
+function nativeSqlite(tx: EntityManager): NativeSqlite | null {
+  if (tx.connection.options.type !== 'better-sqlite3') return null;
+  const connection = (tx.connection.driver as unknown as { databaseConnection?: NativeSqlite }).databaseConnection;
+  return connection && typeof connection.prepare === 'function' ? connection : null;
+}
+
+function nativeStatement(db: NativeSqlite, sql: string) {
+  let cache = nativeStatements.get(db);
+  if (cache === undefined) nativeStatements.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (statement === undefined) cache.set(sql, (statement = db.prepare(sql)));
+  return statement;
+}
+
 /** Inserts `rows` in order: full statements of ROWS_PER_STATEMENT rows, then one row per statement. */
 export async function insertRows(tx: EntityManager, table: RowTable, rows: readonly Record<string, unknown>[]): Promise<void> {
   const postgres = isPostgres(tx);
+  const native = nativeSqlite(tx);
   let i = 0;
   const values = (from: number, to: number) => {
     const out: unknown[] = [];
@@ -128,6 +154,13 @@ export async function insertRows(tx: EntityManager, table: RowTable, rows: reado
     }
     return out;
   };
+  if (native !== null) {
+    const many = nativeStatement(native, cachedInsertSql(table, ROWS_PER_STATEMENT, false));
+    for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) many.run(values(i, i + ROWS_PER_STATEMENT));
+    const one = nativeStatement(native, cachedInsertSql(table, 1, false));
+    for (; i < rows.length; i++) one.run(values(i, i + 1));
+    return;
+  }
   for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) {
     await tx.query(cachedInsertSql(table, ROWS_PER_STATEMENT, postgres), values(i, i + ROWS_PER_STATEMENT));
   }

@@ -31,4 +31,9 @@ export class FiguresProjection implements Projection {
     }
     if (rows.length > 0) await tx.insert(PublishedFigureEntity, rows);
   }
+
+  /** One row per published figure: the order events arrive in does not matter. */
+  rebuildStreams(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    return this.apply(events, tx);
+  }
 }
