@@ -9,12 +9,17 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-export function useApi<T>(path: string | null, query?: ApiOptions['query']): Loaded<T> {
+/**
+ * `enabled: false` holds the request back (the answer counts as loading): the dashboard sends its cheap headline
+ * requests first, so that the server's single SQLite connection is not busy with heavy breakdowns meanwhile.
+ */
+export function useApi<T>(path: string | null, query?: ApiOptions['query'], opts: { enabled?: boolean } = {}): Loaded<T> {
+  const enabled = opts.enabled ?? true;
   const key = path === null ? '' : `${path}?${JSON.stringify(query ?? {})}`;
   const [state, setState] = useState<{ key: string; data: T | null; error: ApiProblem | null }>({ key: '', data: null, error: null });
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    if (path === null) return;
+    if (path === null || !enabled) return;
     const controller = new AbortController();
     api<T>(path, { query, signal: controller.signal })
       .then(({ data }) => setState({ key, data, error: null }))
@@ -23,7 +28,7 @@ export function useApi<T>(path: string | null, query?: ApiOptions['query']): Loa
         setState({ key, data: null, error: e instanceof ApiProblem ? e : new ApiProblem(0, { title: String(e) }) });
       });
     return () => controller.abort();
-  }, [key, attempt]);
+  }, [key, attempt, enabled]);
   const current = state.key === key;
   return {
     // While a new answer loads, the previous one stays on screen (dimmed by the caller), so panels do not jump.

@@ -196,14 +196,18 @@ export function DashboardPage() {
   const q = readQuery(route.query, mayTimeTravel);
   const base = { knownAt: q.knownAt };
 
-  // All at once: the browser sends these in parallel, and each panel fills in as its answer arrives.
+  // The headline counts first: they take milliseconds, while a breakdown or a series over 100,000 cases takes
+  // seconds and the server's SQLite connection answers one query at a time. Once they are in, every panel's
+  // request goes out at once, and each panel fills in as its answer arrives (skeletons until then).
   const now = useApi<StatsAnswer>('/api/stats', { asOf: q.asOf, ...base });
   const then = useApi<StatsAnswer>('/api/stats', { asOf: q.since, ...base });
-  const byNationality = useApi<StatsAnswer>('/api/stats', { asOf: q.asOf, groupBy: 'nationality', ...base });
-  const byFacility = useApi<StatsAnswer>('/api/stats', { asOf: q.asOf, groupBy: 'facility', ...base });
-  const series = useApi<SeriesAnswer>('/api/stats/series', { from: q.since, to: q.asOf, step: q.step, ...base });
-  const reconciliation = useApi<ReconciliationAnswer>('/api/stats/reconciliation', { metric: 'releases', since: q.since, asOf: q.asOf, ...base });
-  const amnesty = useApi<AmnestyAnswer>('/api/stats/amnesty', { asOf: q.asOf, ...base });
+  const headlineDone = !now.loading && !then.loading;
+  const after = { enabled: headlineDone };
+  const reconciliation = useApi<ReconciliationAnswer>('/api/stats/reconciliation', { metric: 'releases', since: q.since, asOf: q.asOf, ...base }, after);
+  const amnesty = useApi<AmnestyAnswer>('/api/stats/amnesty', { asOf: q.asOf, ...base }, after);
+  const series = useApi<SeriesAnswer>('/api/stats/series', { from: q.since, to: q.asOf, step: q.step, ...base }, after);
+  const byFacility = useApi<StatsAnswer>('/api/stats', { asOf: q.asOf, groupBy: 'facility', ...base }, after);
+  const byNationality = useApi<StatsAnswer>('/api/stats', { asOf: q.asOf, groupBy: 'nationality', ...base }, after);
 
   const reference = now.data;
   return (
