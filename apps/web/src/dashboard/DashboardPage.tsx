@@ -1,5 +1,5 @@
 // The dashboard: counts for a day as known at an instant, every panel moved by the same controls.
-// Every request goes out at once; each panel draws a skeleton until its own answer arrives.
+// The headline counts are asked first, then every panel at once; each draws a skeleton until its answer arrives.
 import { addDays, caracasLocalToIso, formatChange, formatDate, formatDateTime, formatNumber, isDay, isoToCaracasLocal, todayInCaracas, useLocale, useT } from '../i18n.js';
 import { navigate, useRoute } from '../router.js';
 import { CAN_AUDIT, useSession } from '../session.js';
