@@ -120,11 +120,17 @@ describe('the seed scenario: published figures against named, confirmed cases', 
       previous = p.day;
     }
     expect(res.body.points.some((p: { flows: { releases: { total: number } } }) => p.flows.releases.total > 0)).toBe(true);
+    const stats = await request(t).get('/api/stats').expect(200);
+    expect([res.body.position, res.body.headHash]).toEqual([stats.body.position, stats.body.headHash]);
   });
 
   it('sets each published figure beside the named, confirmed releases of its window, and shows the gap', async () => {
     const res = await request(t).get('/api/stats/reconciliation?metric=releases&since=2026-01-08&asOf=2026-01-23').expect(200);
     expect(res.body.confirmedNamedCases).toBe(154);
+    // Every statistics answer names the log position and chain hash it came from.
+    const stats = await request(t).get('/api/stats').expect(200);
+    expect([res.body.position, res.body.headHash]).toEqual([stats.body.position, stats.body.headHash]);
+    expect(res.body.headHash).toMatch(/^[0-9a-f]{64}$/);
     const government = res.body.figures.filter((f: { source: { kind: string } }) => f.source.kind === 'government');
     expect(government.map((f: { asOf: string; value: number; confirmedNamedCases: number; gap: number }) => [f.asOf, f.value, f.confirmedNamedCases, f.gap])).toEqual([
       ['2026-01-12', 116, 41, 75],
@@ -135,6 +141,7 @@ describe('the seed scenario: published figures against named, confirmed cases', 
     expect(ngo.every((f: { gap: number }) => f.gap === 0)).toBe(true);
     const listed = await request(t).get('/api/figures?metric=releases&source=government').expect(200);
     expect(listed.body.figures.map((f: { value: number }) => f.value)).toEqual([116, 406, 626]);
+    expect([listed.body.position, listed.body.headHash]).toEqual([stats.body.position, stats.body.headHash]);
   });
 
   it('groups by nationality (a dual national counts under each) and by facility', async () => {

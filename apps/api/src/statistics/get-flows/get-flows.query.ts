@@ -7,7 +7,9 @@ export interface FlowsResponse {
   to: string;
   knownAt: string;
   verification: 'all' | 'confirmed';
+  /** The log position and chain hash the answer is computed from. */
   position: number;
+  headHash: string;
   flows: Flows;
 }
 

@@ -2,7 +2,8 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { DataSource } from 'typeorm';
 import { addDays, DomainError, DomainErrorCode, type IsoDay } from '#domain';
-import { addFlows, countByStatus, deprivedOfLiberty, emptyFlows, flowsByDay, Projector } from '#projections';
+import { addFlows, countByStatus, deprivedOfLiberty, emptyFlows, flowsByDay } from '#projections';
+import { LogPosition } from '../../projections/log-position.js';
 import { READ_MODELS } from '../../projections/projections.tokens.js';
 import { ReadTime } from '../../projections/read-time.js';
 import type { SeriesStep } from './get-series.request.dto.js';
@@ -34,7 +35,7 @@ export function seriesDays(from: IsoDay, to: IsoDay, step: SeriesStep): IsoDay[]
 export class GetSeriesHandler implements IQueryHandler<GetSeriesQuery, SeriesResponse> {
   constructor(
     @Inject(READ_MODELS) private readonly readModels: DataSource,
-    private readonly projector: Projector,
+    private readonly logPosition: LogPosition,
     private readonly readTime: ReadTime,
   ) {}
 
@@ -45,7 +46,7 @@ export class GetSeriesHandler implements IQueryHandler<GetSeriesQuery, SeriesRes
     if (days.length > MAX_POINTS) {
       throw new DomainError(DomainErrorCode.InvalidDate, `the series would have more than ${MAX_POINTS} points; use a larger step`, { field: 'step' });
     }
-    const position = await this.projector.checkpoint();
+    const { position, headHash } = await this.logPosition.resolve();
     // One scan for the flows of every day; each point sums the days since the previous point.
     const flowsOn = await flowsByDay(this.readModels, from, to, { knownAt, scope });
     const daysWithFlows = [...flowsOn.keys()].sort();
@@ -59,6 +60,6 @@ export class GetSeriesHandler implements IQueryHandler<GetSeriesQuery, SeriesRes
       points.push({ day, counts, deprivedOfLiberty: deprivedOfLiberty(counts), flows });
       previous = day;
     }
-    return { from, to, step, knownAt, verification: scope, position, points };
+    return { from, to, step, knownAt, verification: scope, position, headHash, points };
   }
 }

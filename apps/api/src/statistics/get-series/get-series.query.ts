@@ -16,7 +16,9 @@ export interface SeriesResponse {
   step: SeriesStep;
   knownAt: string;
   verification: 'all' | 'confirmed';
+  /** The log position and chain hash the answer is computed from. */
   position: number;
+  headHash: string;
   points: SeriesPoint[];
 }
 
