@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatasetStats } from './generator.js';
 import type { HttpFigure, HttpResults } from './http.js';
+import type { DashboardFigure } from './web-dashboard.js';
 import type { PeerResults, PeerSide } from './peer.js';
 import type { ProfileSummary } from './profile.js';
 import type { AppendFigure } from './sqlite-append.js';
@@ -72,6 +73,7 @@ export interface BenchResults {
   /** Absent in results written before the peer and HTTP figures existed. */
   peer?: PeerResults;
   http?: HttpResults | { skipped: string };
+  web?: DashboardFigure | { skipped: string };
   profile?: ProfileSummary & { file: string; seconds: number };
   rows: Row[];
   durationSeconds: number;
@@ -201,7 +203,7 @@ export function renderMarkdown(r: BenchResults): string {
   const q = r.queries;
   out.push('### Queries');
   out.push('');
-  out.push(`${n(q.samples)} samples per figure (after 20 warm-up queries) over ${n(q.cases)} cases; read models in SQLite. \`countByStatus\` uses scope \`confirmed\` (the statistics' default); the reference runs the same SQL as a better-sqlite3 prepared statement and must give the same counts. "knownAt in the past" draws an instant between the first and last recording and an \`asOf\` day before it.`);
+  out.push(`${n(q.samples)} samples per figure (after 20 warm-up queries) over ${n(q.cases)} cases; read models in SQLite. \`countByStatus\` uses scope \`confirmed\` (the statistics' default); the reference runs the interval range scan as a better-sqlite3 prepared statement and must give the same counts (with \`knownAt\` = now the port reads the per-day deltas instead; in the past, the same SQL). "knownAt in the past" draws an instant between the first and last recording and an \`asOf\` day before it.`);
   out.push('');
   out.push('| Query | p50 | p95 | p99 | mean | max | reference p50 / p95 / p99 |');
   out.push('|---|---|---|---|---|---|---|');
@@ -216,6 +218,7 @@ export function renderMarkdown(r: BenchResults): string {
 
   if (r.peer) peerDetails(out, r.peer);
   if (r.http) httpDetails(out, r.http);
+  if (r.web) webDetails(out, r.web);
 
   out.push('### Data set');
   out.push('');
@@ -270,6 +273,29 @@ function peerDetails(out: string[], p: PeerResults): void {
   }
   out.push('');
   out.push('Raw: better-sqlite3 prepared statements (INSERT in one transaction per append; SELECT + JSON.parse) on SQLite; one COPY per append and one prepared SELECT on PostgreSQL.');
+  out.push('');
+}
+
+function webDetails(out: string[], w: DashboardFigure | { skipped: string }): void {
+  out.push('### The dashboard in a browser');
+  out.push('');
+  if (!('headlines' in w)) {
+    out.push(`${w.skipped}.`);
+    out.push('');
+    return;
+  }
+  out.push(
+    `The built API on SQLite, its log seeded with ${n(w.cases)} generated cases (${n(w.events)} events, written in ${s1(w.seedSeconds)} s; read models rebuilt by the CLI in ${s1(w.rebuildSeconds)} s), ` +
+      `then Debian's Chromium (playwright-core) signed in as a viewer loading \`/\` ${w.samples} times, each in a fresh context (no cache), after one unmeasured load. ` +
+      'Times are read in the page from navigation start: headline counts on screen (the first render a reader can use), then every panel loaded.',
+  );
+  out.push('');
+  out.push('| Measure | p50 | p95 | max |');
+  out.push('|---|---|---|---|');
+  const line = (name: string, l: Latency) => out.push(`| ${name} | ${l.p50.toFixed(0)} ms | ${l.p95.toFixed(0)} ms | ${l.max.toFixed(0)} ms |`);
+  line('Headline counts shown', w.headlines);
+  line('Every panel loaded', w.allPanels);
+  line('`GET /api/stats` fetched from the page', w.statsFetch);
   out.push('');
 }
 

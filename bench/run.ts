@@ -17,6 +17,9 @@
  *   --http-cases N     cases seeded into the API's log for the HTTP figures (default 2,000; 50 with --quick)
  *   --http-seconds N   seconds per route under autocannon (default 10; 1 with --quick)
  *   --no-http          skip the HTTP figures
+ *   --web-cases N      cases behind the dashboard's first render in Chromium (default 100,000; 1,000 with --quick)
+ *   --web-samples N    page loads measured (default 10; 3 with --quick)
+ *   --no-web           skip the dashboard figure (it needs /usr/bin/chromium or CHROMIUM_PATH)
  *
  * Missed targets never fail the run; an exception does (exit code 1).
  */
@@ -32,6 +35,7 @@ import { summariseProfile, type ProfileSummary } from './profile.js';
 import { renderMarkdown, type BenchResults, type Row } from './report.js';
 import { appendSqliteSideBySide, type AppendFigure } from './sqlite-append.js';
 import { httpSideBySide, type HttpFigure } from './http.js';
+import { dashboardFirstRender } from './web-dashboard.js';
 import { peerSideBySide } from './peer.js';
 import type { Latency } from './stats.js';
 
@@ -69,6 +73,9 @@ function options() {
       'http-cases': { type: 'string' },
       'http-seconds': { type: 'string' },
       'no-http': { type: 'boolean', default: false },
+      'web-cases': { type: 'string' },
+      'web-samples': { type: 'string' },
+      'no-web': { type: 'boolean', default: false },
     },
   });
   const int = (name: string, value: string | undefined, fallback: number) => {
@@ -96,6 +103,9 @@ function options() {
     http: !values['no-http'],
     httpCases: int('http-cases', values['http-cases'], quick ? QUICK_HTTP_CASES : DEFAULT_HTTP_CASES),
     httpSeconds: int('http-seconds', values['http-seconds'], quick ? 1 : 10),
+    web: !values['no-web'],
+    webCases: int('web-cases', values['web-cases'], quick ? 1_000 : 100_000),
+    webSamples: int('web-samples', values['web-samples'], quick ? 3 : 10),
   };
 }
 
@@ -280,6 +290,13 @@ async function main(): Promise<void> {
       http = await httpSideBySide({ root, work, cases: o.httpCases, commandCases: o.quick ? 20 : 200, seed: o.seed, seconds: o.httpSeconds, warmUpSeconds: o.quick ? 0 : 2, connections: 10, log });
     }
 
+    // --- the dashboard in a browser ----------------------------------------------------------------
+    let web: BenchResults['web'] = { skipped: 'skipped (--no-web)' };
+    if (o.web) {
+      log(`Dashboard: first render in Chromium over ${o.webCases} cases, ${o.webSamples} loads`);
+      web = await dashboardFirstRender({ root, work, cases: o.webCases, seed: o.seed, samples: o.webSamples, log });
+    }
+
     // --- results --------------------------------------------------------------------------------
     const results: BenchResults = {
       generatedAt: new Date().toISOString(),
@@ -302,6 +319,7 @@ async function main(): Promise<void> {
       queries,
       peer,
       http,
+      web,
       ...(profile ? { profile } : {}),
       rows: [],
       durationSeconds: (Date.now() - startedAt) / 1000,
@@ -393,10 +411,19 @@ function tableRows(r: BenchResults): Row[] {
     met: null,
   });
   const q = r.queries;
-  const query = (figure: string, f: { port: Latency; raw: Latency }, reference: string) =>
-    rows.push({ figure, measured: msText(f.port), reference: `${msText(f.raw)} (${reference})`, ratio: `${times(f.port.p50, f.raw.p50)} at p50`, target: '— (reported)', met: null });
-  query('countByStatus, random asOf, knownAt = now', q.knownAtNow, 'same SQL, raw prepared statement');
-  query('countByStatus, random asOf, knownAt in the past', q.knownAtPast, 'same SQL, raw prepared statement');
+  const query = (figure: string, f: { port: Latency; raw: Latency }, reference: string, p95TargetMs?: number) =>
+    rows.push({
+      figure,
+      measured: msText(f.port),
+      reference: `${msText(f.raw)} (${reference})`,
+      ratio: `${times(f.port.p50, f.raw.p50)} at p50`,
+      target: p95TargetMs === undefined ? '— (reported)' : `p95 < ${p95TargetMs} ms (at 1,000,000 cases)`,
+      // The targets are set at 1,000,000 cases: a smaller run reports, it does not judge.
+      met: p95TargetMs === undefined || q.cases < 1_000_000 ? null : f.port.p95 < p95TargetMs,
+    });
+  // knownAt = now reads the per-day deltas; the reference is the interval range scan it replaced (same counts, checked).
+  query(`countByStatus, random asOf, knownAt = now (${q.cases.toLocaleString('en-US')} cases)`, q.knownAtNow, 'interval range scan, raw prepared statement', 5);
+  query(`countByStatus, random asOf, knownAt in the past (${q.cases.toLocaleString('en-US')} cases)`, q.knownAtPast, 'same SQL, raw prepared statement', 250);
   query(`viewCase over readStream, random case and asOf (${q.viewCase.meanEventsPerCase.toFixed(1)} events/case)`, q.viewCase, 'raw stream read + JSON.parse');
 
   // Peer: this project's store against Emmett's on the same work, in the same segments.
@@ -443,6 +470,37 @@ function tableRows(r: BenchResults): Row[] {
     route(`HTTP POST /api/cases/:id/transfers (command, ${h.connections} connections)`, h.command);
   } else if (h) {
     rows.push({ figure: 'HTTP (autocannon)', measured: h.skipped, reference: '—', ratio: '—', target: '—', met: null });
+  }
+
+  // The dashboard: navigation start to the headline counts on screen, against the stats answer alone.
+  const w = r.web;
+  if (w && 'headlines' in w) {
+    rows.push({
+      figure: `Dashboard first render in Chromium (${w.cases.toLocaleString('en-US')} cases, headline counts shown; p50 / max of ${w.samples} loads)`,
+      measured: `${w.headlines.p50.toFixed(0)} / ${w.headlines.max.toFixed(0)} ms`,
+      reference: `${w.statsFetch.p50.toFixed(0)} / ${w.statsFetch.max.toFixed(0)} ms (GET /api/stats fetched from the page)`,
+      ratio: '—',
+      target: '< 1,000 ms',
+      met: w.headlines.max < 1000,
+    });
+    rows.push({
+      figure: 'Dashboard, every panel loaded (info)',
+      measured: `${w.allPanels.p50.toFixed(0)} / ${w.allPanels.max.toFixed(0)} ms`,
+      reference: '—',
+      ratio: '—',
+      target: '—',
+      met: null,
+    });
+    rows.push({
+      figure: 'Dashboard JavaScript loaded first / all (minified)',
+      measured: `${(w.firstLoadJsBytes / 1024).toFixed(1)} / ${(w.allJsBytes / 1024).toFixed(1)} KB`,
+      reference: '—',
+      ratio: '—',
+      target: '≤ 120 / ≤ 250 KB',
+      met: w.firstLoadJsBytes <= 120 * 1024 && w.allJsBytes <= 250 * 1024,
+    });
+  } else if (w) {
+    rows.push({ figure: 'Dashboard first render (Chromium)', measured: w.skipped, reference: '—', ratio: '—', target: '< 1,000 ms', met: null });
   }
   return rows;
 }
