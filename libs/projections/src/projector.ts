@@ -3,6 +3,7 @@ import type { EventStore, RecordedEvent } from '#event-store';
 import { leaseFor, type LeaderLease } from './leader-lease.js';
 import type { Projection } from './projection.js';
 import { ProjectionCheckpointEntity } from './schema/read-model.entities.js';
+import { createIndexSql, dropIndexSql, SECONDARY_INDEXES } from './schema/secondary-indexes.js';
 
 export interface ProjectorOptions {
   /** Checkpoint name: one per projector, covering all its projections. */
@@ -190,12 +191,18 @@ export class Projector {
 
   private async refill(onProgress?: (p: CatchUpProgress) => void): Promise<number> {
     const byStream = this.rebuildsByStream;
+    const tables = new Set(this.projections.flatMap((p) => p.tables));
+    // Rebuilt after the rows are in (also by a rebuild started over after a crash: the list is in the code, not the catalog).
+    const indexes = SECONDARY_INDEXES.filter((i) => tables.has(i.table));
     await this.dataSource.transaction(async (tx) => {
       for (const p of this.projections) for (const table of p.tables) await tx.query(`DELETE FROM ${table}`);
       await tx.delete(ProjectionCheckpointEntity, { name: this.name });
       // Streams are written in no position order, so a rebuild cut short cannot resume from a position:
       // the marker makes the next catch-up start it over instead of applying the log on top of it.
-      if (byStream) await tx.insert(ProjectionCheckpointEntity, { name: this.name, position: REBUILDING, updatedAt: this.now().toISOString() });
+      if (byStream) {
+        await tx.insert(ProjectionCheckpointEntity, { name: this.name, position: REBUILDING, updatedAt: this.now().toISOString() });
+        for (const index of indexes) await tx.query(dropIndexSql(index));
+      }
     });
     for (const p of this.projections) p.reset();
     this.position = 0;
@@ -210,6 +217,7 @@ export class Projector {
       pending = [];
       await this.dataSource.transaction(async (tx) => {
         for (const p of this.projections) await p.rebuildStreams!(chunk, tx);
+        if (last) for (const index of indexes) await tx.query(createIndexSql(index));
         if (last) await tx.upsert(ProjectionCheckpointEntity, { name: this.name, position: head, updatedAt: this.now().toISOString() }, ['name']);
       });
       events += chunk.length;

@@ -10,10 +10,35 @@ import {
 type Content<R> = Omit<R, 'id' | 'caseId' | 'scope' | 'rowKey' | 'recordedFrom' | 'recordedFromPosition' | 'recordedTo' | 'recordedToPosition'>;
 
 export type HistoryTable = 'status_intervals' | 'flow_facts' | 'amnesty_request_intervals';
-export interface HistoryRow {
-  table: HistoryTable;
-  rowKey: string;
-  content: Content<StatusIntervalRow> | Content<FlowFactRow> | Content<AmnestyRequestIntervalRow>;
+type AnyContent = Content<StatusIntervalRow> | Content<FlowFactRow> | Content<AmnestyRequestIntervalRow>;
+
+/** A row of a history. Its stored identity, `rowKey`, is its content's JSON, made only when a row is written. */
+export class HistoryRow {
+  private json: string | undefined;
+  constructor(
+    readonly table: HistoryTable,
+    readonly content: AnyContent,
+  ) {}
+  get rowKey(): string {
+    return (this.json ??= JSON.stringify(this.content));
+  }
+}
+
+/**
+ * A key with the same identity as the content's JSON (the fields and their types are fixed per table),
+ * but much cheaper to build and hash: the diff after every event compares every row of the history.
+ * Text that could blur the separators falls back to the JSON itself.
+ */
+function diffKey(table: HistoryTable, content: AnyContent): string {
+  let key = table;
+  for (const v of Object.values(content)) {
+    if (v === null) key += '\u0000\u0001';
+    else if (typeof v === 'string') {
+      if (v.includes('\u0000') || v.startsWith('\u0001')) return `${table}\u0002${JSON.stringify(content)}`;
+      key += `\u0000${v}`;
+    } else key += `\u0000${String(v)}`;
+  }
+  return key;
 }
 
 const interval = (i: StatusInterval): Content<StatusIntervalRow> => ({
@@ -46,13 +71,10 @@ const request = (r: AmnestyRequestInterval): Content<AmnestyRequestIntervalRow> 
   validTo: r.to ?? OPEN_DAY,
 });
 
-/** Every row a history projects to, keyed by `<table>:<content>`. */
+/** Every row a history projects to, keyed by table and content. */
 export function historyRows(history: CaseHistory): Map<string, HistoryRow> {
   const rows = new Map<string, HistoryRow>();
-  const add = (table: HistoryTable, content: HistoryRow['content']) => {
-    const rowKey = JSON.stringify(content);
-    rows.set(`${table}:${rowKey}`, { table, rowKey, content });
-  };
+  const add = (table: HistoryTable, content: AnyContent) => rows.set(diffKey(table, content), new HistoryRow(table, content));
   for (const i of history.intervals) add('status_intervals', interval(i));
   for (const f of history.flows) add('flow_facts', flow(f));
   for (const r of history.requests) add('amnesty_request_intervals', request(r));
