@@ -82,7 +82,7 @@ describe('AccessTokens', () => {
       { id: issued.id, name: 'maria', role: 'caseworker', tokenHash: createHash('sha256').update(issued.token).digest('hex'), createdAt: '2026-03-01T12:00:00.000Z', expiresAt: null, revokedAt: null },
     ]);
     expect(JSON.stringify(table.rows)).not.toContain(issued.token);
-    expect(await tokens.verify(issued.token)).toEqual({ tokenId: issued.id, name: 'maria', role: 'caseworker', actor: 'token:maria' });
+    expect(await tokens.verify(issued.token)).toEqual({ tokenId: issued.id, name: 'maria', role: 'caseworker', actor: 'token:maria', expiresAt: null });
     expect(await tokens.verify(generateAccessToken())).toBeNull();
     expect(await tokens.verify(issued.token.slice(0, -1))).toBeNull();
     expect(await tokens.verify('')).toBeNull();
