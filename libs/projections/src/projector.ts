@@ -9,7 +9,7 @@ export interface ProjectorOptions {
   /** Checkpoint name: one per projector, covering all its projections. */
   name?: string;
   batchSize?: number;
-  /** Events per transaction during `rebuild` (default 10,000): fewer rows written open and closed again, fewer commits. */
+  /** Events per transaction during `rebuild` (default 10,000; whole streams by stream, so a transaction may hold a few more). */
   rebuildBatchSize?: number;
   now?: () => Date;
   /** Who may apply events; by default a PostgreSQL advisory lock on PostgreSQL read models. */
