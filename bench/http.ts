@@ -11,14 +11,9 @@
  * Each route gets a short warm-up (none with --quick), then a timed run with the same connections, one after another
  * in the same run; requests/s counts the 2xx answers only, and every other answer is reported.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { SqliteEventStore } from '#event-store';
-import { generateDataset } from './generator.js';
+import { seedSqliteLog, startApi } from './api-process.js';
 
 export interface HttpFigure {
   route: string;
@@ -46,30 +41,6 @@ export interface HttpResults {
   command: HttpFigure;
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 export async function httpSideBySide(options: {
   root: string;
   work: string;
@@ -84,65 +55,14 @@ export async function httpSideBySide(options: {
 }): Promise<HttpResults> {
   const { root, work, log } = options;
   const dataDir = join(work, 'http');
-  mkdirSync(dataDir, { recursive: true });
 
   // The log is written through the port before the API starts; the API's projector catches up.
-  let t = Date.now();
-  const dataset = generateDataset({ cases: options.cases, seed: options.seed });
-  let now = new Date();
-  const store = new SqliteEventStore({ filename: join(dataDir, 'events.sqlite'), now: () => now });
-  for (const a of dataset.appends) {
-    now = new Date(a.recordedAt);
-    await store.append(a.streamId, a.events, { expectedVersion: a.expectedVersion, commandId: a.commandId });
-  }
-  await store.close();
-  const seedSeconds = (Date.now() - t) / 1000;
-
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const token = `pct_${randomBytes(32).toString('base64url')}`;
-  const auth = { authorization: `Bearer ${token}` };
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
-  for (const k of ['DATABASE_URL', 'DATABASE_SCHEMA', 'KURRENTDB_URL', 'PROJECTIONS', 'MASTER_KEY', 'MASTER_KEY_FILE', 'CORS_ORIGINS', 'TRUST_PROXY']) delete env[k];
-  Object.assign(env, {
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    EVENT_STORE: 'sqlite',
-    BOOTSTRAP_ADMIN_TOKEN: token,
-    // The limiter would answer 429 long before the server's own limit: this measures the server.
-    RATE_LIMIT_PER_MINUTE: '1000000000',
-    LOG_LEVEL: 'warn',
-  });
-  const apiLog = join(work, 'http-api.log');
-  const out = createWriteStream(apiLog);
-  const child = spawn(process.execPath, [join(root, 'dist', 'apps', 'api', 'src', 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.pipe(out);
-  child.stderr!.pipe(out);
-  const tail = () => {
-    try {
-      return readFileSync(apiLog, 'utf8').split('\n').slice(-15).join('\n');
-    } catch {
-      return '';
-    }
-  };
+  const seeded = await seedSqliteLog(dataDir, options.cases, options.seed);
+  const api = await startApi({ root, dataDir, logFile: join(work, 'http-api.log'), timeoutMinutes: 20 });
+  const { base, tail } = api;
+  const auth = { authorization: `Bearer ${api.adminToken}` };
   try {
-    // Up, and the read models caught up with the seeded log.
-    t = Date.now();
-    const deadline = Date.now() + 20 * 60_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the API exited with code ${child.exitCode} while starting:\n${tail()}`);
-      if (Date.now() > deadline) throw new Error(`the API did not catch up within 20 minutes:\n${tail()}`);
-      try {
-        const res = await fetch(`${base}/health`);
-        const body = (await res.json()) as { info?: { projections?: { lag?: number } } };
-        if (res.status === 200 && body.info?.projections?.lag === 0) break;
-      } catch {
-        // not listening yet
-      }
-      await sleep(250);
-    }
-    const startSeconds = (Date.now() - t) / 1000;
-    log(`API up and caught up in ${startSeconds.toFixed(1)} s (log seeded in ${seedSeconds.toFixed(1)} s: ${dataset.stats.events} events)`);
+    log(`API up and caught up in ${api.startSeconds.toFixed(1)} s (log seeded in ${seeded.seconds.toFixed(1)} s: ${seeded.events} events)`);
 
     const caseIds: string[] = [];
     for (let i = 0; i < options.commandCases; i++) {
@@ -205,17 +125,16 @@ export async function httpSideBySide(options: {
     }
     return {
       cases: options.cases,
-      events: dataset.stats.events,
+      events: seeded.events,
       commandCases: caseIds.length,
       connections: options.connections,
       seconds: options.seconds,
       warmUpSeconds: options.warmUpSeconds,
-      seedSeconds,
-      startSeconds,
+      seedSeconds: seeded.seconds,
+      startSeconds: api.startSeconds,
       ...figures,
     };
   } finally {
-    await stop(child);
-    out.end();
+    await api.stop();
   }
 }

@@ -9,14 +9,11 @@
  * render a reader can use), and every panel loaded (no `[aria-busy="true"]` left). The reference is
  * the same page's `GET /api/stats` answered to a plain `fetch` from the page, in the same run.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { SqliteEventStore } from '#event-store';
-import { generateDataset } from './generator.js';
+import { embeddedEnvironment, seedSqliteLog, startApi } from './api-process.js';
 import { latency, type Latency } from './stats.js';
 
 /** The little of the DOM the page-side functions use (the bench compiles without the DOM library). */
@@ -55,44 +52,20 @@ export async function dashboardFirstRender(options: {
 }): Promise<DashboardFigure> {
   const { root, work, log } = options;
   const dataDir = join(work, 'web-dashboard');
-  mkdirSync(dataDir, { recursive: true });
 
-  let t = Date.now();
-  const dataset = generateDataset({ cases: options.cases, seed: options.seed });
-  let now = new Date();
-  const store = new SqliteEventStore({ filename: join(dataDir, 'events.sqlite'), now: () => now });
-  for (const a of dataset.appends) {
-    now = new Date(a.recordedAt);
-    await store.append(a.streamId, a.events, { expectedVersion: a.expectedVersion, commandId: a.commandId });
-  }
-  await store.close();
-  const seedSeconds = (Date.now() - t) / 1000;
-  log(`dashboard: log seeded with ${dataset.stats.events} events of ${options.cases} cases in ${seedSeconds.toFixed(1)} s`);
+  const seeded = await seedSqliteLog(dataDir, options.cases, options.seed);
+  log(`dashboard: log seeded with ${seeded.events} events of ${options.cases} cases in ${seeded.seconds.toFixed(1)} s`);
 
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
-  for (const k of ['DATABASE_URL', 'DATABASE_SCHEMA', 'KURRENTDB_URL', 'PROJECTIONS', 'MASTER_KEY', 'MASTER_KEY_FILE', 'CORS_ORIGINS', 'TRUST_PROXY']) delete env[k];
-  Object.assign(env, { DATA_DIR: dataDir, EVENT_STORE: 'sqlite', LOG_LEVEL: 'warn' });
-
-  t = Date.now();
-  execFileSync(process.execPath, [join(root, 'dist', 'apps', 'cli', 'src', 'main.js'), 'rebuild'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const rebuildSeconds = (Date.now() - t) / 1000;
+  // The CLI rebuilds the read models before the API starts, as an operator loading a data set would.
+  const started = Date.now();
+  execFileSync(process.execPath, [join(root, 'dist', 'apps', 'cli', 'src', 'main.js'), 'rebuild'], { cwd: root, env: embeddedEnvironment(dataDir), stdio: ['ignore', 'ignore', 'pipe'] });
+  const rebuildSeconds = (Date.now() - started) / 1000;
   log(`dashboard: read models rebuilt in ${rebuildSeconds.toFixed(1)} s`);
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const adminToken = `pct_${randomBytes(32).toString('base64url')}`;
-  const apiLog = join(work, 'web-dashboard-api.log');
-  const out = createWriteStream(apiLog);
-  const child = spawn(process.execPath, [join(root, 'dist', 'apps', 'api', 'src', 'main.js')], {
-    cwd: root,
-    env: { ...env, PORT: String(port), BOOTSTRAP_ADMIN_TOKEN: adminToken, RATE_LIMIT_PER_MINUTE: '1000000000' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.pipe(out);
-  child.stderr!.pipe(out);
+  const api = await startApi({ root, dataDir, logFile: join(work, 'web-dashboard-api.log'), timeoutMinutes: 10 });
+  const { base, adminToken } = api;
   let browser: Browser | undefined;
   try {
-    await waitForCaughtUp(base, () => child.exitCode, apiLog);
     const issued = await fetch(`${base}/api/admin/tokens`, {
       method: 'POST',
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
@@ -153,8 +126,8 @@ export async function dashboardFirstRender(options: {
       .reduce((n, f) => n + statSync(join(assets, f)).size, 0);
     return {
       cases: options.cases,
-      events: dataset.stats.events,
-      seedSeconds,
+      events: seeded.events,
+      seedSeconds: seeded.seconds,
       rebuildSeconds,
       samples: options.samples,
       headlines: latency(headlines),
@@ -164,39 +137,9 @@ export async function dashboardFirstRender(options: {
       allJsBytes,
     };
   } catch (error) {
-    const tail = readFileSync(apiLog, 'utf8').split('\n').slice(-15).join('\n');
-    throw new Error(`${(error as Error).message}\nAPI log:\n${tail}`, { cause: error });
+    throw new Error(`${(error as Error).message}\nAPI log:\n${api.tail()}`, { cause: error });
   } finally {
     await browser?.close();
-    child.kill('SIGTERM');
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+    await api.stop();
   }
-}
-
-async function waitForCaughtUp(base: string, exitCode: () => number | null, apiLog: string): Promise<void> {
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    if (exitCode() !== null) throw new Error(`the API exited with code ${exitCode()} while starting (${apiLog})`);
-    if (Date.now() > deadline) throw new Error(`the API did not catch up within 10 minutes (${apiLog})`);
-    try {
-      const res = await fetch(`${base}/health`);
-      const body = (await res.json()) as { info?: { projections?: { lag?: number } } };
-      if (res.status === 200 && body.info?.projections?.lag === 0) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
