@@ -288,6 +288,31 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
     expect(await store.headPosition()).toBe(1);
   });
 
+  it('carries quotes, backslashes and SQL in texts through the append literals, and refuses a NUL in the commandId', async () => {
+    // The append writes its values into query strings (several statements per round trip, no parameters).
+    const store = await open(uniqueSchema());
+    const streamId = newStreamId();
+    const commandId = `it's \\' a "cmd"'); DROP TABLE events; --`;
+    const type = `Type'With\\Back"slash' || 'x`;
+    const event = newEvent(commandId, { type, data: { note: `O'Brien \\n \\' $$ $tag$ '' \\\\` } });
+    const result = await store.append(streamId, [event], { expectedVersion: 0, commandId });
+    const [read] = await store.readStream(streamId);
+    expect(read).toMatchObject({ type, data: event.data, metadata: { commandId } });
+    expect(read!.hash).toBe(chainHash(GENESIS_HASH, read!));
+    // The same commandId is found again (the lookup literal matches what the insert wrote).
+    const again = await store.append(streamId, [newEvent(commandId, { type })], { expectedVersion: 0, commandId });
+    expect(again).toMatchObject({ duplicate: true, events: result.events });
+    expect(await store.findCommand(commandId)).toMatchObject({ duplicate: true, events: result.events });
+
+    const nul = `cmd-\u0000-${randomUUID()}`;
+    const error = await expectStoreError(
+      () => store.append(streamId, [newEvent(nul)], { expectedVersion: 1, commandId: nul }),
+      'INVALID_APPEND',
+    );
+    expect(error.message).toMatch(/NUL/);
+    expect(await store.headPosition()).toBe(1);
+  });
+
   it('lets exactly one of two instances win a race on one stream with the same expected version', async () => {
     const schema = uniqueSchema();
     const [a, b] = await Promise.all([open(schema), open(schema)]);

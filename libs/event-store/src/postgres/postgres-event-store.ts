@@ -17,6 +17,12 @@
  * rate. Under the same lock the store checks the commandId (idempotency) and the expected version,
  * and computes `recordedAt = max(now(), last recordedAt)`, so `recordedAt` never decreases along the log.
  *
+ * Round trips: an append makes two (the commit's flush costs more than either), each one simple query
+ * carrying several statements, hence no parameters (values go in as escaped literals, the events as
+ * one JSON text): `BEGIN; lock + notify; commandId lookup; stream and log heads`, then, with the
+ * hashes computed here, `INSERT ...; COMMIT`. The hash needs the previous hash, so the insert cannot
+ * ride in the first message; one round trip would need the canonical form rebuilt in SQL.
+ *
  * Hash chain (see `audit/canonical.ts`): under the same lock the append reads the last event's `hash`
  * with its position and stores every event with `previous_hash` and `hash = chainHash(previous_hash,
  * event)`, computed from the JSON texts it sends, parsed back: JSONB keeps every key, string and
@@ -157,6 +163,20 @@ interface CommandRow {
   recorded_at: string;
 }
 
+/** One event as the append's INSERT reads it from its JSON text. */
+interface InsertRow {
+  position: number;
+  event_id: string;
+  version: number;
+  type: string;
+  schema_version: number;
+  data: JsonObject;
+  personal: JsonObject | null;
+  metadata: NewEventMetadata;
+  previous_hash: string;
+  hash: string;
+}
+
 interface HeadRow {
   stream_version: number | null;
   last_position: string | null;
@@ -243,6 +263,13 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     assertStreamId(streamId);
     validateAppend(events, options, postgresRule);
+    if (options.commandId.includes('\0')) {
+      // What the server answers for a NUL in a text value (22021), said before the commandId goes into a query string.
+      throw new EventStoreError('INVALID_APPEND', `append to ${streamId} holds a value PostgreSQL cannot store: a NUL in the commandId`, {
+        streamId,
+        sqlState: '22021',
+      });
+    }
 
     const client = await this.connect();
     let broken: Error | undefined;
@@ -424,37 +451,41 @@ export class PostgresEventStore implements EventStore {
 
   // --- internals: writing ------------------------------------------------------------------------
 
+  /**
+   * Two round trips (BEGIN and COMMIT ride along), each one simple query without parameters, so
+   * that several statements go in one message: the values are written as escaped literals, the
+   * events as one JSON text.
+   */
   private async appendInTransaction(
     client: pg.PoolClient,
     streamId: string,
     events: NewEvent[],
     options: AppendOptions,
   ): Promise<AppendResult> {
-    await client.query('BEGIN');
-    // Own statement, before any read: the following statements' snapshots include every append
-    // committed by earlier holders of the lock. The notification is only sent if we commit.
-    await client.query('SELECT pg_advisory_xact_lock($1, $2), pg_notify($3, $4)', [
-      LOCK_CLASS,
-      this.lockKey,
-      NOTIFY_CHANNEL,
-      this.schema,
-    ]);
-
-    // Idempotency before the version check: a retried command answers with its first result.
-    const previous = await this.commandResult(client, options.commandId);
+    // STREAM_ID_PATTERN and SCHEMA_PATTERN leave nothing to escape in these two.
+    const streamLiteral = `'${streamId}'`;
+    const commandLiteral = escapeLiteral(options.commandId);
+    // Round trip 1. The lock is its own statement, before any read: under READ COMMITTED each later
+    // statement of the string takes a fresh snapshot, which includes every append committed by earlier
+    // holders of the lock. The notification is only sent if we commit. Idempotency is answered before
+    // the version check: a retried command answers with its first result.
+    const results = (await client.query(
+      `BEGIN;
+       SELECT pg_advisory_xact_lock(${LOCK_CLASS}, ${this.lockKey}), pg_notify('${NOTIFY_CHANNEL}', '${this.schema}');
+       SELECT event_id, stream_id, version, position, recorded_at FROM ${this.table}
+        WHERE command_id = ${commandLiteral} ORDER BY position;
+       SELECT (SELECT MAX(version) FROM ${this.table} WHERE stream_id = ${streamLiteral}) AS stream_version,
+              last.position AS last_position, last.recorded_at AS last_recorded_at, last.hash AS last_hash
+         FROM (SELECT 1) AS one
+         LEFT JOIN LATERAL (SELECT position, recorded_at, hash FROM ${this.table} ORDER BY position DESC LIMIT 1) AS last ON true`,
+    )) as unknown as pg.QueryResult[];
+    const previous = toCommandResult(results[2]!.rows as CommandRow[]);
     if (previous) {
       await client.query('ROLLBACK');
       return previous;
     }
 
-    const { rows } = await client.query<HeadRow>(
-      `SELECT (SELECT MAX(version) FROM ${this.table} WHERE stream_id = $1) AS stream_version,
-              last.position AS last_position, last.recorded_at AS last_recorded_at, last.hash AS last_hash
-         FROM (SELECT 1) AS one
-         LEFT JOIN LATERAL (SELECT position, recorded_at, hash FROM ${this.table} ORDER BY position DESC LIMIT 1) AS last ON true`,
-      [streamId],
-    );
-    const head = rows[0]!;
+    const head = results[3]!.rows[0] as HeadRow;
     const actualVersion = head.stream_version ?? 0;
     if (actualVersion !== options.expectedVersion) {
       throw new WrongExpectedVersionError(streamId, options.expectedVersion, actualVersion);
@@ -465,15 +496,6 @@ export class PostgresEventStore implements EventStore {
 
     const firstPosition = Number(head.last_position ?? 0) + 1;
     const n = events.length;
-    const positions = events.map((_, i) => firstPosition + i);
-    const versions = events.map((_, i) => actualVersion + 1 + i);
-    const data = events.map((e) => JSON.stringify(e.data));
-    const personal = events.map((e) => (e.personal === null ? null : JSON.stringify(e.personal)));
-    const metadata = events.map((e) => JSON.stringify(e.metadata));
-
-    // The chain, computed from the texts as a read parses them back (see the header).
-    const previousHashes: string[] = new Array(n);
-    const hashes: string[] = new Array(n);
     let previousHash = head.last_hash ?? GENESIS_HASH;
     if (!/^[0-9a-f]{64}$/.test(previousHash)) {
       // Only a write that bypassed the adapter (and the CHECK constraints) can leave this.
@@ -483,57 +505,58 @@ export class PostgresEventStore implements EventStore {
         { position: Number(head.last_position) },
       );
     }
+
+    // The chain, computed from the values as a read parses them back (see the header): each event's
+    // JSON goes through a JSON text once, as it does on its way into JSONB.
+    const rows: InsertRow[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const event = events[i]!;
-      const personalText = personal[i]!;
-      const hash = chainHash(previousHash, {
-        position: positions[i]!,
-        eventId: event.eventId,
-        streamId,
-        version: versions[i]!,
+      const row: InsertRow = {
+        position: firstPosition + i,
+        event_id: event.eventId,
+        version: actualVersion + 1 + i,
         type: event.type,
-        schemaVersion: event.schemaVersion,
-        data: JSON.parse(data[i]!) as JsonObject,
-        personal: personalText === null ? null : (JSON.parse(personalText) as JsonObject),
-        metadata: JSON.parse(metadata[i]!) as NewEventMetadata,
+        schema_version: event.schemaVersion,
+        data: JSON.parse(JSON.stringify(event.data)) as JsonObject,
+        personal: event.personal === null ? null : (JSON.parse(JSON.stringify(event.personal)) as JsonObject),
+        metadata: JSON.parse(JSON.stringify(event.metadata)) as NewEventMetadata,
+        previous_hash: previousHash,
+        hash: '',
+      };
+      row.hash = chainHash(previousHash, {
+        position: row.position,
+        eventId: row.event_id,
+        streamId,
+        version: row.version,
+        type: row.type,
+        schemaVersion: row.schema_version,
+        data: row.data,
+        personal: row.personal,
+        metadata: row.metadata,
         recordedAt,
       });
-      previousHashes[i] = previousHash;
-      hashes[i] = hash;
-      previousHash = hash;
+      rows[i] = row;
+      previousHash = row.hash;
     }
 
+    // Round trip 2: the insert and the commit. After an error PostgreSQL skips the rest of the string
+    // (the COMMIT) and the caller rolls back. The string starts with the INSERT (monitoring shows it).
     await client.query(
       `INSERT INTO ${this.table}
          (position, event_id, stream_id, version, type, schema_version, data, personal, metadata, command_id, recorded_at,
           previous_hash, hash)
-       SELECT e.position, e.event_id, $3, e.version, e.type, e.schema_version, e.data, e.personal, e.metadata, $4, $5,
-              e.previous_hash, e.hash
-         FROM unnest($1::bigint[], $2::uuid[], $6::int[], $7::text[], $8::int[], $9::jsonb[], $10::jsonb[], $11::jsonb[],
-                     $12::text[], $13::text[])
-              AS e(position, event_id, version, type, schema_version, data, personal, metadata, previous_hash, hash)`,
-      [
-        positions,
-        events.map((e) => e.eventId),
-        streamId,
-        options.commandId,
-        recordedAt,
-        versions,
-        events.map((e) => e.type),
-        events.map((e) => e.schemaVersion),
-        data,
-        personal,
-        metadata,
-        previousHashes,
-        hashes,
-      ],
+       SELECT e.position, e.event_id, ${streamLiteral}, e.version, e.type, e.schema_version, e.data, e.personal, e.metadata,
+              ${commandLiteral}, ${escapeLiteral(recordedAt)}, e.previous_hash, e.hash
+         FROM json_to_recordset(${escapeLiteral(JSON.stringify(rows))}::json)
+              AS e(position BIGINT, event_id UUID, version INTEGER, type TEXT, schema_version INTEGER, data JSONB,
+                   personal JSONB, metadata JSONB, previous_hash TEXT, hash TEXT);
+       COMMIT`,
     );
-    await client.query('COMMIT');
 
     return {
       streamId,
-      version: versions[n - 1]!,
-      events: events.map((e, i) => ({ eventId: e.eventId, version: versions[i]!, position: positions[i]! })),
+      version: rows[n - 1]!.version,
+      events: rows.map((row) => ({ eventId: row.event_id, version: row.version, position: row.position })),
       recordedAt,
       duplicate: false,
     };
@@ -545,16 +568,7 @@ export class PostgresEventStore implements EventStore {
         WHERE command_id = $1 ORDER BY position`,
       [commandId],
     );
-    if (rows.length === 0) return null;
-    const first = rows[0]!;
-    const last = rows[rows.length - 1]!;
-    return {
-      streamId: first.stream_id,
-      version: last.version,
-      events: rows.map((row) => ({ eventId: row.event_id, version: row.version, position: Number(row.position) })),
-      recordedAt: first.recorded_at,
-      duplicate: true,
-    };
+    return toCommandResult(rows);
   }
 
   /** `client` (rolled back, still ours) serves the one follow-up query, so a pool of one cannot deadlock. */
@@ -814,6 +828,20 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
   };
 }
 
+/** The answer to a command already in the log (its rows in position order), or null. */
+function toCommandResult(rows: CommandRow[]): AppendResult | null {
+  if (rows.length === 0) return null;
+  const first = rows[0]!;
+  const last = rows[rows.length - 1]!;
+  return {
+    streamId: first.stream_id,
+    version: last.version,
+    events: rows.map((row) => ({ eventId: row.event_id, version: row.version, position: Number(row.position) })),
+    recordedAt: first.recorded_at,
+    duplicate: true,
+  };
+}
+
 /** Migration 2: chains the rows already in the log, in position order, from what a read returns. */
 async function chainExistingRows(client: pg.PoolClient, schema: string): Promise<void> {
   const table = `${schema}.events`;
@@ -845,6 +873,12 @@ async function chainExistingRows(client: pg.PoolClient, schema: string): Promise
     );
     after = Number(rows[rows.length - 1]!.position);
   }
+}
+
+/** A string constant for a query without parameters. A NUL would end the query string (JSON texts never hold one). */
+function escapeLiteral(text: string): string {
+  if (text.includes('\0')) throw new RangeError('a NUL character cannot be written into a query string');
+  return pg.escapeLiteral(text);
 }
 
 function quoteIdent(identifier: string): string {
