@@ -25,14 +25,20 @@ import {
   emptyCounts,
   countByStatus,
   countByStatusFromIntervals,
+  countByStatusGrouped,
+  countByStatusGroupedFromIntervals,
   deprivedBreakdowns,
   deprivedBreakdownsFromIntervals,
+  stockGroupsKnownNow,
   stockKnownNow,
+  type GroupCount,
   type StatusCounts,
 } from './queries/stock.queries.js';
 import { flowsBetween } from './queries/flow.queries.js';
 import type { TimeQuery } from './queries/time-query.js';
 import { backfillStockDeltas } from './schema/1733100000000-stock-deltas.migration.js';
+import { backfillStockGroupDeltas } from './schema/1733200000000-stock-group-deltas.migration.js';
+import { GROUP_DIMENSIONS, type GroupDimension } from './case-projection/stock-deltas.js';
 
 /**
  * The incremental projection, a full rebuild and a direct fold of each stream must give the same
@@ -118,22 +124,23 @@ function command(caseId: string, op: { kind: (typeof KINDS)[number]; day: number
 
 /** The non-zero deltas as stored, and as the migration derives them from the open status intervals. */
 async function storedAndBackfilledDeltas(ds: DataSource): Promise<{ stored: unknown[]; backfilled: unknown[] }> {
-  const read = async () => [
-    ...(await ds.query('SELECT scope, on_day AS p, measure, delta FROM stock_deltas_by_day WHERE delta <> 0 ORDER BY scope, on_day, measure')),
-    ...(await ds.query('SELECT scope, in_month AS p, measure, delta FROM stock_deltas_by_month WHERE delta <> 0 ORDER BY scope, in_month, measure')),
-  ].map((r: Record<string, unknown>) => ({ ...r, delta: Number(r['delta']) }));
-  const stored = await read();
+  const read = async (r: Pick<DataSource, 'query'>) => [
+    ...(await r.query('SELECT scope, on_day AS p, measure, delta FROM stock_deltas_by_day WHERE delta <> 0 ORDER BY scope, on_day, measure')),
+    ...(await r.query('SELECT scope, in_month AS p, measure, delta FROM stock_deltas_by_month WHERE delta <> 0 ORDER BY scope, in_month, measure')),
+    ...(await r.query('SELECT scope, dimension, on_day AS p, measure, delta FROM stock_group_deltas_by_day WHERE delta <> 0 ORDER BY scope, dimension, on_day, measure')),
+    ...(await r.query('SELECT scope, dimension, in_month AS p, measure, delta FROM stock_group_deltas_by_month WHERE delta <> 0 ORDER BY scope, dimension, in_month, measure')),
+  ].map((row: Record<string, unknown>) => ({ ...row, delta: Number(row['delta']) }));
+  const stored = await read(ds);
   const runner = ds.createQueryRunner();
   try {
     await runner.startTransaction();
     await runner.query('DELETE FROM stock_deltas_by_day');
     await runner.query('DELETE FROM stock_deltas_by_month');
+    await runner.query('DELETE FROM stock_group_deltas_by_day');
+    await runner.query('DELETE FROM stock_group_deltas_by_month');
     await backfillStockDeltas(runner);
-    const backfilled = [
-      ...(await runner.query('SELECT scope, on_day AS p, measure, delta FROM stock_deltas_by_day WHERE delta <> 0 ORDER BY scope, on_day, measure')),
-      ...(await runner.query('SELECT scope, in_month AS p, measure, delta FROM stock_deltas_by_month WHERE delta <> 0 ORDER BY scope, in_month, measure')),
-    ].map((r: Record<string, unknown>) => ({ ...r, delta: Number(r['delta']) }));
-    return { stored, backfilled };
+    await backfillStockGroupDeltas(runner);
+    return { stored, backfilled: await read(runner) };
   } finally {
     await runner.rollbackTransaction();
     await runner.release();
@@ -145,7 +152,8 @@ async function readModelRows(ds: DataSource): Promise<Record<string, string[]>> 
   const out: Record<string, string[]> = {};
   const tables: Record<string, string> = {
     case_profiles: '', case_nationalities: '', status_intervals: '', flow_facts: '', amnesty_request_intervals: '',
-    stock_deltas_by_day: 'WHERE delta <> 0', stock_deltas_by_month: 'WHERE delta <> 0', stock_knowledge: '', projection_checkpoints: '',
+    stock_deltas_by_day: 'WHERE delta <> 0', stock_deltas_by_month: 'WHERE delta <> 0', stock_knowledge: '',
+    stock_group_deltas_by_day: 'WHERE delta <> 0', stock_group_deltas_by_month: 'WHERE delta <> 0', projection_checkpoints: '',
   };
   for (const [table, where] of Object.entries(tables)) {
     const rows: Record<string, unknown>[] = await ds.query(`SELECT * FROM ${table} ${where}`);
@@ -174,6 +182,25 @@ async function foldCounts(cases: RecordedCaseEvent[][], q: TimeQuery): Promise<S
   return counts;
 }
 
+/** Per-status counts by nationality or facility, from each case's fold, keyed by the group's value (order aside). */
+function foldGrouped(cases: RecordedCaseEvent[][], q: TimeQuery, dimension: GroupDimension): Map<string | null, StatusCounts> {
+  const out = new Map<string | null, StatusCounts>();
+  for (const events of cases) {
+    const view = viewCase(events, { asOfDay: q.asOf, knownAt: q.knownAt, verification: q.scope }, TZ);
+    if (!view || view.situation.standing === 'not_detained') continue;
+    const { standing, facility } = view.situation;
+    // A status interval names a facility only while the person is detained in it.
+    const values = dimension === 'facility' ? [standing === 'detained' ? facility : null] : [...new Set(view.state.opened.data.nationalities)];
+    for (const v of values) {
+      const counts = out.get(v) ?? emptyCounts();
+      counts[standing] += 1;
+      out.set(v, counts);
+    }
+  }
+  return out;
+}
+const byGroupValue = (groups: GroupCount[], dimension: GroupDimension) => new Map(groups.map((g) => [g.group[dimension] as string | null, g.counts]));
+
 function foldFlowCount(cases: RecordedCaseEvent[][], from: string, to: string, q: TimeQuery): number {
   let n = 0;
   for (const events of cases) {
@@ -190,7 +217,7 @@ const totalFlows = (f: Awaited<ReturnType<typeof flowsBetween>>) =>
 
 describe('projection equivalence (property)', () => {
   /** What the random histories actually exercised, so that the property cannot pass on trivial input. */
-  const seen = { streamRebuilds: 0, positionOrderRebuilds: 0, accepted: 0, retractions: 0, confirmations: 0, backdated: 0, reported: 0, deprivedNow: 0, onHungerStrikeNow: 0 };
+  const seen = { groupedNow: 0, nullFacilityNow: 0, dualNationalNow: 0, streamRebuilds: 0, positionOrderRebuilds: 0, accepted: 0, retractions: 0, confirmations: 0, backdated: 0, reported: 0, deprivedNow: 0, onHungerStrikeNow: 0 };
 
   afterAll(() => {
     if (process.env.DEBUG_PROP) console.log(seen);
@@ -206,6 +233,10 @@ describe('projection equivalence (property)', () => {
     // The breakdowns compared above were not all zero.
     expect(seen.deprivedNow).toBeGreaterThan(50 * runs);
     expect(seen.onHungerStrikeNow).toBeGreaterThan(5 * runs);
+    // The grouped answers compared had groups, a null facility among them, and dual nationals.
+    expect(seen.groupedNow).toBeGreaterThan(50 * runs);
+    expect(seen.nullFacilityNow).toBeGreaterThan(5 * runs);
+    expect(seen.dualNationalNow).toBeGreaterThan(5 * runs);
   });
 
   it('incremental projection = full rebuild = direct fold, for random histories and random (asOf, knownAt)', async () => {
@@ -281,6 +312,11 @@ describe('projection equivalence (property)', () => {
               expect(await countByStatus(ds, q)).toEqual(expected);
               expect(await countByStatusFromIntervals(ds, q)).toEqual(expected);
               expect(await deprivedBreakdowns(ds, q)).toEqual(await deprivedBreakdownsFromIntervals(ds, q));
+              for (const g of GROUP_DIMENSIONS) {
+                const grouped = await countByStatusGroupedFromIntervals(ds, q, [g]);
+                expect(await countByStatusGrouped(ds, q, [g])).toEqual(grouped);
+                expect(byGroupValue(grouped, g)).toEqual(foldGrouped(cases, q, g));
+              }
             }
             // Known now, at the last recording and after it: the deltas must answer, and exactly as the intervals and the fold do.
             for (const knownNow of [lastRecorded, new Date(end + 86_400_000).toISOString()]) {
@@ -292,6 +328,16 @@ describe('projection equivalence (property)', () => {
                 expect(await countByStatusFromIntervals(ds, now)).toEqual(expectedNow);
                 const breakdowns = await deprivedBreakdowns(ds, now);
                 expect(breakdowns).toEqual(await deprivedBreakdownsFromIntervals(ds, now));
+                for (const g of GROUP_DIMENSIONS) {
+                  expect(await stockGroupsKnownNow(ds, now, g)).not.toBeNull();
+                  const grouped = await countByStatusGrouped(ds, now, [g]);
+                  // Same groups, counts and order as the intervals give, and the counts the fold gives.
+                  expect(grouped).toEqual(await countByStatusGroupedFromIntervals(ds, now, [g]));
+                  expect(byGroupValue(grouped, g)).toEqual(foldGrouped(cases, now, g));
+                  seen.groupedNow += grouped.length;
+                  if (g === 'facility') seen.nullFacilityNow += grouped.filter((x) => x.group['facility'] === null).length;
+                  else seen.dualNationalNow += grouped.filter((x) => x.group['nationality'] === 'ES').length;
+                }
                 if (now.scope === 'all') {
                   seen.deprivedNow += breakdowns.adults + breakdowns.minors;
                   seen.onHungerStrikeNow += breakdowns.onHungerStrike;

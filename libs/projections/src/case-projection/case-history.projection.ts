@@ -6,7 +6,7 @@ import type { Projection } from '../projection.js';
 import { OPEN_INSTANT, OPEN_POSITION } from '../schema/read-model.entities.js';
 import { historyRows, type HistoryRow, type HistoryTable } from './history-rows.js';
 import { closeRow, insertRows, ROW_TABLES } from './raw-rows.js';
-import { profileOf, StockDeltas, STOCK_TABLES, type StockProfile } from './stock-deltas.js';
+import { profileOf, StockDeltas, StockGroupDeltas, STOCK_TABLES, type StockProfile } from './stock-deltas.js';
 
 export const SCOPES = ['all', 'confirmed'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -17,6 +17,9 @@ interface CachedCase {
   /** Position of the last event folded into `state`. */
   position: number;
 }
+
+/** What a status interval's row holds that the count deltas read. */
+type StatusContent = { status: string; validFrom: string; validTo: string; onHungerStrike: boolean; facility: string | null };
 
 /** How many cases' folded states stay in memory between batches, by default. */
 const CACHE_LIMIT = 5_000;
@@ -59,10 +62,12 @@ export class CaseHistoryProjection implements Projection {
     const profiles: Record<string, unknown>[] = [];
     const nationalities: Record<string, unknown>[] = [];
     const stock = new StockDeltas();
-    const countIn = (scope: Scope, row: HistoryRow, profile: StockProfile | null, sign: 1 | -1) => {
-      if (row.table !== 'status_intervals' || profile === null) return;
-      const c = row.content as { status: string; validFrom: string; validTo: string; onHungerStrike: boolean };
+    const groups = new StockGroupDeltas();
+    const countIn = (scope: Scope, row: HistoryRow, state: CaseState, profile: StockProfile | null, sign: 1 | -1) => {
+      if (row.table !== 'status_intervals' || profile === null || state.kind !== 'opened') return;
+      const c = row.content as StatusContent;
       stock.add(scope, c.status, c.validFrom, c.validTo, c.onHungerStrike, profile, sign);
+      groups.add(scope, c.status, c.validFrom, c.validTo, c.facility, state.opened.data.nationalities, sign);
     };
 
     for (const [caseId, events] of byCase) {
@@ -80,7 +85,7 @@ export class CaseHistoryProjection implements Projection {
           const before = cached.rows[scope];
           for (const [key, row] of before) {
             if (next.has(key)) continue;
-            countIn(scope, row, profile, -1);
+            countIn(scope, row, cached.state, profile, -1);
             const pendingKey = `${key}|${caseId}|${scope}`;
             const pending = inserts.get(pendingKey);
             if (pending && pending['recordedTo'] === OPEN_INSTANT) {
@@ -92,7 +97,7 @@ export class CaseHistoryProjection implements Projection {
           }
           for (const [key, row] of next) {
             if (before.has(key)) continue;
-            countIn(scope, row, profile, 1);
+            countIn(scope, row, cached.state, profile, 1);
             const pendingKey = `${key}|${caseId}|${scope}`;
             // A row closed earlier in this batch and now back is a new row: keep the closed one under another key.
             const earlier = inserts.get(pendingKey);
@@ -129,6 +134,7 @@ export class CaseHistoryProjection implements Projection {
     }
     for (const [table, rows] of byTable) await insertRows(tx, ROW_TABLES[table], rows);
     await stock.flush(tx, tx.connection.options.type === 'postgres');
+    await groups.flush(tx, tx.connection.options.type === 'postgres');
   }
 
   /**
@@ -141,13 +147,14 @@ export class CaseHistoryProjection implements Projection {
     const profiles: Record<string, unknown>[] = [];
     const nationalities: Record<string, unknown>[] = [];
     const stock = new StockDeltas();
+    const groups = new StockGroupDeltas();
     let start = 0;
     while (start < events.length) {
       const streamId = events[start]!.streamId;
       let end = start + 1;
       while (end < events.length && events[end]!.streamId === streamId) end++;
       const caseId = caseIdOf(streamId);
-      if (caseId !== null) this.rebuildCase(caseId, events.slice(start, end), rows, profiles, nationalities, stock);
+      if (caseId !== null) this.rebuildCase(caseId, events.slice(start, end), rows, profiles, nationalities, stock, groups);
       start = end;
     }
     if (profiles.length > 0) {
@@ -156,6 +163,7 @@ export class CaseHistoryProjection implements Projection {
     }
     for (const table of Object.keys(rows) as HistoryTable[]) await insertRows(tx, ROW_TABLES[table], rows[table]);
     await stock.flush(tx, tx.connection.options.type === 'postgres');
+    await groups.flush(tx, tx.connection.options.type === 'postgres');
   }
 
   private rebuildCase(
@@ -165,6 +173,7 @@ export class CaseHistoryProjection implements Projection {
     profiles: Record<string, unknown>[],
     nationalities: Record<string, unknown>[],
     stock: StockDeltas,
+    groups: StockGroupDeltas,
   ): void {
     let state = foldCase([], this.options);
     let before = this.rowsOf(state);
@@ -207,9 +216,10 @@ export class CaseHistoryProjection implements Projection {
       for (const [key, row] of before[scope]) {
         out[row.table].push(open[scope].get(key)!);
         // Only the rows still open count towards the deltas: an interval opened and closed again nets out.
-        if (row.table !== 'status_intervals' || profile === null) continue;
-        const c = row.content as { status: string; validFrom: string; validTo: string; onHungerStrike: boolean };
+        if (row.table !== 'status_intervals' || profile === null || state.kind !== 'opened') continue;
+        const c = row.content as StatusContent;
         stock.add(scope, c.status, c.validFrom, c.validTo, c.onHungerStrike, profile, 1);
+        groups.add(scope, c.status, c.validFrom, c.validTo, c.facility, state.opened.data.nationalities, 1);
       }
     }
   }

@@ -11,7 +11,7 @@ import { DEPRIVED_OF_LIBERTY } from '#domain';
  * `stock_knowledge.recorded_up_to` is the latest recording instant the projection has applied.
  * A query whose `knownAt` is at or after it sees exactly the open rows, so it may use the sums.
  */
-export const STOCK_TABLES = ['stock_deltas_by_day', 'stock_deltas_by_month', 'stock_knowledge'] as const;
+export const STOCK_TABLES = ['stock_deltas_by_day', 'stock_deltas_by_month', 'stock_knowledge', 'stock_group_deltas_by_day', 'stock_group_deltas_by_month'] as const;
 export const STOCK_KNOWLEDGE_NAME = 'case-history';
 
 /** What a profile contributes to the breakdowns (from `CaseOpened`, which never changes). */
@@ -87,8 +87,8 @@ export class StockDeltas {
     }
     const months: [string, string, string, number][] = [];
     for (const [key, delta] of byMonth) if (delta !== 0) months.push([...(key.split('\u0000') as [string, string, string]), delta]);
-    await upsertDeltas(q, postgres, 'stock_deltas_by_day', 'on_day', days);
-    await upsertDeltas(q, postgres, 'stock_deltas_by_month', 'in_month', months);
+    await upsertDeltas(q, postgres, 'stock_deltas_by_day', ['scope', 'measure', 'on_day'], days);
+    await upsertDeltas(q, postgres, 'stock_deltas_by_month', ['scope', 'measure', 'in_month'], months);
     if (this.recordedUpTo !== '') {
       await q.query(
         `INSERT INTO stock_knowledge (name, recorded_up_to) VALUES (${ph(postgres, 1)}, ${ph(postgres, 2)})
@@ -102,16 +102,73 @@ export class StockDeltas {
   }
 }
 
+/** The dimensions whose per-status counts are kept per group (the ones the dashboard asks for). */
+export const GROUP_DIMENSIONS = ['nationality', 'facility'] as const;
+export type GroupDimension = (typeof GROUP_DIMENSIONS)[number];
+
+/**
+ * A grouped measure: the status, then `:` and the group's value, or the status alone for a null
+ * value (a status never holds `:`, a facility name may). Facility names are too long for the
+ * measures of `stock_deltas_by_*`, and these rows would slow down its sums, hence sibling tables.
+ */
+export const groupMeasure = (status: string, value: string | null): string => (value === null ? status : `${status}:${value}`);
+export function parseGroupMeasure(measure: string): { status: string; value: string | null } {
+  const colon = measure.indexOf(':');
+  return colon < 0 ? { status: measure, value: null } : { status: measure.slice(0, colon), value: measure.slice(colon + 1) };
+}
+
+/**
+ * Per-status counts by nationality (from the profile: a dual national counts under each) and by
+ * facility (from the interval: it changes within a case's history), kept as `StockDeltas` keeps the
+ * ungrouped ones, in `stock_group_deltas_by_day` / `_by_month` keyed (scope, dimension, period, measure).
+ */
+export class StockGroupDeltas {
+  private readonly byDay = new Map<string, number>();
+
+  add(scope: string, status: string, validFrom: string, validTo: string, facility: string | null, nationalities: readonly string[], sign: 1 | -1): void {
+    if (!(validFrom < validTo)) return;
+    const measures: [GroupDimension, string][] = [['facility', groupMeasure(status, facility)]];
+    for (const n of new Set(nationalities)) measures.push(['nationality', groupMeasure(status, n)]);
+    for (const [dimension, measure] of measures) {
+      this.bump(`${scope}\u0000${dimension}\u0000${measure}\u0000${validFrom}`, sign);
+      this.bump(`${scope}\u0000${dimension}\u0000${measure}\u0000${validTo}`, -sign);
+    }
+  }
+
+  private bump(key: string, by: number): void {
+    this.byDay.set(key, (this.byDay.get(key) ?? 0) + by);
+  }
+
+  async flush(q: Runner, postgres: boolean): Promise<void> {
+    const byMonth = new Map<string, number>();
+    const days: [string, string, string, string, number][] = [];
+    for (const [key, delta] of this.byDay) {
+      if (delta === 0) continue;
+      const [scope, dimension, measure, day] = key.split('\u0000') as [string, string, string, string];
+      days.push([scope, dimension, measure, day, delta]);
+      const monthKey = `${scope}\u0000${dimension}\u0000${measure}\u0000${day.slice(0, 7)}`;
+      byMonth.set(monthKey, (byMonth.get(monthKey) ?? 0) + delta);
+    }
+    const months: [string, string, string, string, number][] = [];
+    for (const [key, delta] of byMonth) if (delta !== 0) months.push([...(key.split('\u0000') as [string, string, string, string]), delta]);
+    await upsertDeltas(q, postgres, 'stock_group_deltas_by_day', ['scope', 'dimension', 'measure', 'on_day'], days);
+    await upsertDeltas(q, postgres, 'stock_group_deltas_by_month', ['scope', 'dimension', 'measure', 'in_month'], months);
+    this.byDay.clear();
+  }
+}
+
 const ph = (postgres: boolean, i: number) => (postgres ? `$${i}` : '?');
 
 const UPSERT_CHUNK = 100;
-async function upsertDeltas(q: Runner, postgres: boolean, table: string, period: string, rows: [string, string, string, number][]): Promise<void> {
+/** Adds each row's delta (its last value) to the row of the same key (the other values, in `keys` order). */
+async function upsertDeltas(q: Runner, postgres: boolean, table: string, keys: readonly string[], rows: (string | number)[][]): Promise<void> {
+  const width = keys.length + 1;
   for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
     const chunk = rows.slice(i, i + UPSERT_CHUNK);
-    const values = chunk.map((_, r) => `(${[1, 2, 3, 4].map((c) => ph(postgres, r * 4 + c)).join(', ')})`).join(', ');
+    const values = chunk.map((_, r) => `(${Array.from({ length: width }, (_c, c) => ph(postgres, r * width + c + 1)).join(', ')})`).join(', ');
     await q.query(
-      `INSERT INTO ${table} (scope, measure, ${period}, delta) VALUES ${values}
-       ON CONFLICT (scope, ${period}, measure) DO UPDATE SET delta = ${table}.delta + excluded.delta`,
+      `INSERT INTO ${table} (${keys.join(', ')}, delta) VALUES ${values}
+       ON CONFLICT (${keys.join(', ')}) DO UPDATE SET delta = ${table}.delta + excluded.delta`,
       chunk.flat(),
     );
   }

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { CASE_STATUSES, DEPRIVED_OF_LIBERTY, type CaseStatus } from '#domain';
-import { STOCK_KNOWLEDGE_NAME } from '../case-projection/stock-deltas.js';
+import { GROUP_DIMENSIONS, parseGroupMeasure, STOCK_KNOWLEDGE_NAME, type GroupDimension } from '../case-projection/stock-deltas.js';
 import { OPEN_INSTANT, StatusIntervalEntity } from '../schema/read-model.entities.js';
 import { standingAt, type TimeQuery } from './time-query.js';
 
@@ -29,6 +29,15 @@ const IS_DAY = /^\d{4}-\d{2}-\d{2}$/;
  * the sums come from the same snapshot.
  */
 export async function stockKnownNow(ds: DataSource, q: TimeQuery): Promise<Map<string, number> | null> {
+  return sumsKnownNow(ds, q, 'stock_deltas', null);
+}
+
+/** The grouped sums (`StockGroupDeltas`) of one dimension, by measure, as `stockKnownNow` gives the ungrouped ones. */
+export async function stockGroupsKnownNow(ds: DataSource, q: TimeQuery, dimension: GroupDimension): Promise<Map<string, number> | null> {
+  return sumsKnownNow(ds, q, 'stock_group_deltas', dimension);
+}
+
+async function sumsKnownNow(ds: DataSource, q: TimeQuery, tables: 'stock_deltas' | 'stock_group_deltas', dimension: GroupDimension | null): Promise<Map<string, number> | null> {
   if (q.atPosition !== undefined || !IS_DAY.test(q.asOf)) return null;
   const params: string[] = [];
   const bind = (v: string) => {
@@ -38,13 +47,14 @@ export async function stockKnownNow(ds: DataSource, q: TimeQuery): Promise<Map<s
   const month = q.asOf.slice(0, 7);
   // The comparisons run in SQL, in the same collation as the interval query they stand in for.
   const known = `CASE WHEN k.recorded_up_to <= ${bind(q.knownAt)} AND ${bind(q.knownAt)} < ${bind(OPEN_INSTANT)} THEN 1 ELSE 0 END`;
+  const ofDimension = () => (dimension === null ? '' : ` AND dimension = ${bind(dimension)}`);
   const sql = `SELECT ${known} AS known, s.measure AS measure, s.n AS n
        FROM stock_knowledge k
        LEFT JOIN (
          SELECT measure, SUM(delta) AS n FROM (
-           SELECT measure, delta FROM stock_deltas_by_month WHERE scope = ${bind(q.scope)} AND in_month < ${bind(month)}
+           SELECT measure, delta FROM ${tables}_by_month WHERE scope = ${bind(q.scope)}${ofDimension()} AND in_month < ${bind(month)}
            UNION ALL
-           SELECT measure, delta FROM stock_deltas_by_day WHERE scope = ${bind(q.scope)} AND on_day >= ${bind(`${month}-01`)} AND on_day <= ${bind(q.asOf)}
+           SELECT measure, delta FROM ${tables}_by_day WHERE scope = ${bind(q.scope)}${ofDimension()} AND on_day >= ${bind(`${month}-01`)} AND on_day <= ${bind(q.asOf)}
          ) x GROUP BY measure
        ) s ON 1 = 1
       WHERE k.name = ${bind(STOCK_KNOWLEDGE_NAME)}`;
@@ -87,8 +97,32 @@ export interface GroupCount {
   deprivedOfLiberty: number;
 }
 
-/** People by status, grouped (a dual national counts once under each nationality). */
+/**
+ * People by status, grouped (a dual national counts once under each nationality): by nationality or
+ * by facility alone from the grouped deltas when known now, else from the intervals.
+ */
 export async function countByStatusGrouped(ds: DataSource, q: TimeQuery, groupBy: readonly GroupBy[]): Promise<GroupCount[]> {
+  const only = groupBy.length === 1 ? groupBy[0]! : null;
+  if (only !== null && (GROUP_DIMENSIONS as readonly string[]).includes(only)) {
+    const sums = await stockGroupsKnownNow(ds, q, only as GroupDimension);
+    if (sums !== null) {
+      const groups = new Map<string | null, GroupCount>();
+      for (const [measure, n] of sums) {
+        // Like the interval query, which yields only the groups and statuses that have rows.
+        if (n === 0) continue;
+        const { status, value } = parseGroupMeasure(measure);
+        const entry = groups.get(value) ?? { group: { [only]: value }, counts: emptyCounts(), deprivedOfLiberty: 0 };
+        entry.counts[status as CaseStatus] += n;
+        groups.set(value, entry);
+      }
+      return sortGroups([...groups.values()]);
+    }
+  }
+  return countByStatusGroupedFromIntervals(ds, q, groupBy);
+}
+
+/** People by status, grouped: the status intervals joined with the profiles (and nationalities). */
+export async function countByStatusGroupedFromIntervals(ds: DataSource, q: TimeQuery, groupBy: readonly GroupBy[]): Promise<GroupCount[]> {
   let qb = ds.createQueryBuilder(StatusIntervalEntity, 'si').innerJoin('case_profiles', 'p', 'p.case_id = si.case_id');
   if (groupBy.includes('nationality')) qb = qb.innerJoin('case_nationalities', 'n', 'n.case_id = si.case_id');
   qb = qb.select('si.status', 'status').addSelect('COUNT(*)', 'n');
@@ -108,7 +142,10 @@ export async function countByStatusGrouped(ds: DataSource, q: TimeQuery, groupBy
     entry.counts[r['status'] as CaseStatus] += Number(r['n']);
     groups.set(key, entry);
   }
-  const out = [...groups.values()];
+  return sortGroups([...groups.values()]);
+}
+
+function sortGroups(out: GroupCount[]): GroupCount[] {
   for (const g of out) g.deprivedOfLiberty = deprivedOfLiberty(g.counts);
   return out.sort((a, b) => b.deprivedOfLiberty - a.deprivedOfLiberty || JSON.stringify(a.group).localeCompare(JSON.stringify(b.group)));
 }

@@ -6,9 +6,10 @@ import { ReadModels1732800000000 } from './1732800000000-read-models.migration.j
 import { Audit1732900000000 } from './1732900000000-audit.migration.js';
 import { AccessTokens1733000000000 } from './1733000000000-access-tokens.migration.js';
 import { StockDeltas1733100000000 } from './1733100000000-stock-deltas.migration.js';
+import { StockGroupDeltas1733200000000 } from './1733200000000-stock-group-deltas.migration.js';
 import { READ_MODEL_ENTITIES } from './read-model.entities.js';
 
-export const READ_MODEL_MIGRATIONS = [ReadModels1732800000000, Audit1732900000000, AccessTokens1733000000000, StockDeltas1733100000000];
+export const READ_MODEL_MIGRATIONS = [ReadModels1732800000000, Audit1732900000000, AccessTokens1733000000000, StockDeltas1733100000000, StockGroupDeltas1733200000000];
 
 /** The embedded default: read models in their own SQLite file (WAL), schema by migrations, never `synchronize`. */
 export async function openSqliteReadModels(filename: string): Promise<DataSource> {
