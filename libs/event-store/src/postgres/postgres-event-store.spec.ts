@@ -143,8 +143,8 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
       expect.arrayContaining(['(position)', '(event_id)', '(stream_id, version)', '(command_id)', '(version)']),
     );
     const migrations = await admin.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-    expect(migrations.rows.map((r) => r.version)).toEqual([1, 2]);
-    expect(POSTGRES_EVENT_STORE_SCHEMA_VERSION).toBe(2);
+    expect(migrations.rows.map((r) => r.version)).toEqual([1, 2, 3]);
+    expect(POSTGRES_EVENT_STORE_SCHEMA_VERSION).toBe(3);
     const meta = await admin.query(`SELECT key, value FROM "${schema}".store_meta`);
     expect(meta.rows).toEqual([{ key: 'store_id', value: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
     // Concurrent openers made one identity, which every instance reports.
@@ -221,7 +221,7 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
     }
     expect(await verifyChain(store.readAll({ after: 0 }))).toMatchObject({ valid: true, eventsChecked: count, headHash: previousHash });
     const migrations = await admin.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-    expect(migrations.rows.map((r) => r.version)).toEqual([1, 2]);
+    expect(migrations.rows.map((r) => r.version)).toEqual([1, 2, 3]);
     expect((await store.identity()).storeId).toMatch(/^[0-9a-f-]{36}$/);
 
     const next = await appendCommand(store, 'case-new', 1, 0);
@@ -288,8 +288,8 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
     expect(await store.headPosition()).toBe(1);
   });
 
-  it('carries quotes, backslashes and SQL in texts through the append literals, and refuses a NUL in the commandId', async () => {
-    // The append writes its values into query strings (several statements per round trip, no parameters).
+  it('hashes quotes, backslashes and SQL in texts exactly (canonical text spliced in SQL), and refuses a NUL in the commandId', async () => {
+    // The function splices the canonical text made in Node: the hash must still be chainHash's.
     const store = await open(uniqueSchema());
     const streamId = newStreamId();
     const commandId = `it's \\' a "cmd"'); DROP TABLE events; --`;
@@ -299,7 +299,7 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
     const [read] = await store.readStream(streamId);
     expect(read).toMatchObject({ type, data: event.data, metadata: { commandId } });
     expect(read!.hash).toBe(chainHash(GENESIS_HASH, read!));
-    // The same commandId is found again (the lookup literal matches what the insert wrote).
+    // The same commandId is found again: a retry answers with the first result.
     const again = await store.append(streamId, [newEvent(commandId, { type })], { expectedVersion: 0, commandId });
     expect(again).toMatchObject({ duplicate: true, events: result.events });
     expect(await store.findCommand(commandId)).toMatchObject({ duplicate: true, events: result.events });
@@ -309,7 +309,6 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
       () => store.append(streamId, [newEvent(nul)], { expectedVersion: 1, commandId: nul }),
       'INVALID_APPEND',
     );
-    expect(error.message).toMatch(/NUL/);
     expect(await store.headPosition()).toBe(1);
   });
 
@@ -349,14 +348,14 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
         [randomUUID(), randomUUID(), streamId, GENESIS_HASH],
       );
       const pending = caught(() => appendCommand(store, streamId, 1, 0));
-      // The append's INSERT waits for the raw transaction on the unique index.
+      // The append's INSERT (in its one statement) waits for the raw transaction on the unique index.
       await eventually(
         async () =>
           (
             await admin.query(
               `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
                   AND query LIKE $1`,
-              [`INSERT INTO "${schema}".events%`],
+              [`SELECT * FROM "${schema}".append_events(%`],
             )
           ).rowCount === 1,
         5000,

@@ -9,23 +9,25 @@
  * skip it for ever. A sequence or identity column does not give that: transaction A takes 10, B takes
  * 11, B commits first, a reader sees 11 and A's 10 shows up later, behind its checkpoint. So every
  * append transaction first takes a transaction-level advisory lock (one per schema) and only then, in
- * a later statement (READ COMMITTED takes a fresh snapshot per statement, so it sees everything the
- * previous holder committed), reads `max(position)` and inserts `max + 1 ...`. The lock is released
+ * a later statement of the append function (a VOLATILE function's statements each take a fresh
+ * snapshot under READ COMMITTED, so they see everything the previous holder committed), reads
+ * `max(position)` and inserts `max + 1 ...`. The lock is released
  * only after the commit is visible, so positions become visible strictly in commit order and
  * without gaps (a rolled-back append consumes nothing, unlike a sequence). The price is one writer at
  * a time per log, which is what the SQLite adapter has too and is ample for this application's write
  * rate. Under the same lock the store checks the commandId (idempotency) and the expected version,
  * and computes `recordedAt = max(now(), last recordedAt)`, so `recordedAt` never decreases along the log.
  *
- * Round trips: an append makes two (the commit's flush costs more than either), each one simple query
- * carrying several statements, hence no parameters (values go in as escaped literals, the events as
- * one JSON text): `BEGIN; lock + notify; commandId lookup; stream and log heads`, then, with the
- * hashes computed here, `INSERT ...; COMMIT`. The hash needs the previous hash, so the insert cannot
- * ride in the first message; one round trip would need the canonical form rebuilt in SQL.
+ * One round trip per append: `SELECT * FROM <schema>.append_events(...)` (migration 3), a single
+ * statement and so its own transaction. The function takes the lock, answers a known commandId,
+ * checks the expected version, chains, inserts and notifies. The canonical text of each event is made
+ * here (canonical.ts, from the JSON texts as a read parses them back) except the three values only
+ * the function knows — position, recordedAt and version — which it splices in before hashing with
+ * PostgreSQL's sha256, so the bytes hashed are exactly canonical.ts's.
  *
  * Hash chain (see `audit/canonical.ts`): under the same lock the append reads the last event's `hash`
  * with its position and stores every event with `previous_hash` and `hash = chainHash(previous_hash,
- * event)`, computed from the JSON texts it sends, parsed back: JSONB keeps every key, string and
+ * event)`, over the canonical form of the JSON texts it sends, parsed back: JSONB keeps every key, string and
  * number value (it reorders keys and rewrites number spellings, which the canonical form ignores:
  * it sorts keys and writes the double the number reads back as), so the hash is recomputed exactly
  * from what `readStream`/`readAll` return. Schema version 2 added the columns, chained the rows
@@ -56,7 +58,7 @@ import type {
   RecordedEvent,
   StoreIdentity,
 } from '../event-store.port.js';
-import { chainHash, GENESIS_HASH } from '../audit/canonical.js';
+import { canonicalJson, chainHash, GENESIS_HASH } from '../audit/canonical.js';
 import { assertStreamId, checkBatchSize, checkPosition, positiveOr, validateAppend } from '../append-validation.js';
 
 const { Pool, Client } = pg;
@@ -118,6 +120,72 @@ const MIGRATIONS: readonly {
               ADD CONSTRAINT events_previous_hash_format CHECK (previous_hash ~ '^[0-9a-f]{64}$'),
               ADD CONSTRAINT events_hash_format CHECK (hash ~ '^[0-9a-f]{64}$');`,
   },
+  {
+    description: 'append in one statement',
+    // One call is the whole append. VOLATILE: every statement in it takes a fresh snapshot (READ
+    // COMMITTED), so the reads after the lock see what the previous holder committed. The hash is
+    // SHA-256 over the canonical text made in Node with the position, recordedAt and version left
+    // out (they are only known here): head || position || ',"recordedAt":"' || recordedAt || '"' ||
+    // tail || version || '}' is exactly canonical.ts's text (keys sorted: ..., position, recordedAt,
+    // schemaVersion, streamId, type, version). Outcomes: 'appended', 'duplicate' (the command's
+    // earlier rows), 'wrong_version' (o_version = actual), 'broken_chain' (o_position = last).
+    sql: `CREATE FUNCTION %s.append_events(
+            p_lock_class INTEGER, p_lock_key INTEGER, p_channel TEXT, p_schema TEXT,
+            p_stream TEXT, p_command TEXT, p_expected INTEGER, p_now TEXT,
+            p_event_ids UUID[], p_types TEXT[], p_schema_versions INTEGER[], p_data JSONB[], p_personal JSONB[],
+            p_metadata JSONB[], p_heads TEXT[], p_tails TEXT[])
+          RETURNS TABLE (o_outcome TEXT, o_event_id UUID, o_stream_id TEXT, o_version INTEGER, o_position BIGINT,
+                         o_recorded_at TEXT)
+          LANGUAGE plpgsql VOLATILE AS $fn$
+          DECLARE
+            v_actual INTEGER;
+            v_last_position BIGINT;
+            v_last_recorded TEXT;
+            v_hash TEXT;
+            v_recorded TEXT;
+            v_previous TEXT[] := '{}';
+            v_hashes TEXT[] := '{}';
+          BEGIN
+            PERFORM pg_advisory_xact_lock(p_lock_class, p_lock_key);
+            RETURN QUERY SELECT 'duplicate', e.event_id, e.stream_id, e.version, e.position, e.recorded_at
+                           FROM %s.events e WHERE e.command_id = p_command ORDER BY e.position;
+            IF FOUND THEN RETURN; END IF;
+            SELECT MAX(e.version) INTO v_actual FROM %s.events e WHERE e.stream_id = p_stream;
+            v_actual := COALESCE(v_actual, 0);
+            IF v_actual <> p_expected THEN
+              RETURN QUERY SELECT 'wrong_version', NULL::UUID, p_stream, v_actual, NULL::BIGINT, NULL::TEXT;
+              RETURN;
+            END IF;
+            SELECT e.position, e.recorded_at, e.hash INTO v_last_position, v_last_recorded, v_hash
+              FROM %s.events e ORDER BY e.position DESC LIMIT 1;
+            v_last_position := COALESCE(v_last_position, 0);
+            v_hash := COALESCE(v_hash, repeat('0', 64));
+            IF v_hash !~ '^[0-9a-f]{64}$' THEN
+              RETURN QUERY SELECT 'broken_chain', NULL::UUID, p_stream, NULL::INTEGER, v_last_position, NULL::TEXT;
+              RETURN;
+            END IF;
+            v_recorded := CASE WHEN v_last_recorded COLLATE "C" > p_now COLLATE "C" THEN v_last_recorded ELSE p_now END;
+            FOR i IN 1 .. cardinality(p_event_ids) LOOP
+              v_previous := v_previous || v_hash;
+              v_hash := encode(sha256(decode(v_hash, 'hex') || convert_to(
+                          p_heads[i] || (v_last_position + i)::TEXT || ',"recordedAt":"' || v_recorded || '"' ||
+                          p_tails[i] || (p_expected + i)::TEXT || '}', 'UTF8')), 'hex');
+              v_hashes := v_hashes || v_hash;
+            END LOOP;
+            INSERT INTO %s.events
+              (position, event_id, stream_id, version, type, schema_version, data, personal, metadata, command_id,
+               recorded_at, previous_hash, hash)
+            SELECT v_last_position + u.ord, u.event_id, p_stream, p_expected + u.ord::INTEGER, u.type, u.schema_version,
+                   u.data, u.personal, u.metadata, p_command, v_recorded, u.previous_hash, u.hash
+              FROM unnest(p_event_ids, p_types, p_schema_versions, p_data, p_personal, p_metadata, v_previous, v_hashes)
+                   WITH ORDINALITY AS u(event_id, type, schema_version, data, personal, metadata, previous_hash, hash, ord);
+            PERFORM pg_notify(p_channel, p_schema);
+            RETURN QUERY SELECT 'appended', u.event_id, p_stream, p_expected + u.ord::INTEGER, v_last_position + u.ord,
+                                v_recorded
+                           FROM unnest(p_event_ids) WITH ORDINALITY AS u(event_id, ord);
+          END
+          $fn$;`,
+  },
 ];
 
 export const POSTGRES_EVENT_STORE_SCHEMA_VERSION = MIGRATIONS.length;
@@ -161,27 +229,6 @@ interface CommandRow {
   version: number;
   position: string;
   recorded_at: string;
-}
-
-/** One event as the append's INSERT reads it from its JSON text. */
-interface InsertRow {
-  position: number;
-  event_id: string;
-  version: number;
-  type: string;
-  schema_version: number;
-  data: JsonObject;
-  personal: JsonObject | null;
-  metadata: NewEventMetadata;
-  previous_hash: string;
-  hash: string;
-}
-
-interface HeadRow {
-  stream_version: number | null;
-  last_position: string | null;
-  last_recorded_at: string | null;
-  last_hash: string | null;
 }
 
 interface ListenerState {
@@ -263,13 +310,6 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     assertStreamId(streamId);
     validateAppend(events, options, postgresRule);
-    if (options.commandId.includes('\0')) {
-      // What the server answers for a NUL in a text value (22021), said before the commandId goes into a query string.
-      throw new EventStoreError('INVALID_APPEND', `append to ${streamId} holds a value PostgreSQL cannot store: a NUL in the commandId`, {
-        streamId,
-        sqlState: '22021',
-      });
-    }
 
     const client = await this.connect();
     let broken: Error | undefined;
@@ -278,12 +318,8 @@ export class PostgresEventStore implements EventStore {
       if (!result.duplicate) this.wake();
       return result;
     } catch (error) {
+      // The append is one statement, its own transaction: nothing is left open to roll back.
       if (isConnectionError(error)) broken = error as Error;
-      if (!broken) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError as Error;
-        });
-      }
       throw await this.translateWriteError(error, streamId, options.expectedVersion, broken ? null : client);
     } finally {
       client.release(broken);
@@ -452,9 +488,9 @@ export class PostgresEventStore implements EventStore {
   // --- internals: writing ------------------------------------------------------------------------
 
   /**
-   * Two round trips (BEGIN and COMMIT ride along), each one simple query without parameters, so
-   * that several statements go in one message: the values are written as escaped literals, the
-   * events as one JSON text.
+   * One round trip: a single statement, so its own transaction (atomic, the lock released after the
+   * commit is visible). The function (migration 3) takes the lock, answers a known command, checks
+   * the version, chains and inserts.
    */
   private async appendInTransaction(
     client: pg.PoolClient,
@@ -462,102 +498,81 @@ export class PostgresEventStore implements EventStore {
     events: NewEvent[],
     options: AppendOptions,
   ): Promise<AppendResult> {
-    // STREAM_ID_PATTERN and SCHEMA_PATTERN leave nothing to escape in these two.
-    const streamLiteral = `'${streamId}'`;
-    const commandLiteral = escapeLiteral(options.commandId);
-    // Round trip 1. The lock is its own statement, before any read: under READ COMMITTED each later
-    // statement of the string takes a fresh snapshot, which includes every append committed by earlier
-    // holders of the lock. The notification is only sent if we commit. Idempotency is answered before
-    // the version check: a retried command answers with its first result.
-    const results = (await client.query(
-      `BEGIN;
-       SELECT pg_advisory_xact_lock(${LOCK_CLASS}, ${this.lockKey}), pg_notify('${NOTIFY_CHANNEL}', '${this.schema}');
-       SELECT event_id, stream_id, version, position, recorded_at FROM ${this.table}
-        WHERE command_id = ${commandLiteral} ORDER BY position;
-       SELECT (SELECT MAX(version) FROM ${this.table} WHERE stream_id = ${streamLiteral}) AS stream_version,
-              last.position AS last_position, last.recorded_at AS last_recorded_at, last.hash AS last_hash
-         FROM (SELECT 1) AS one
-         LEFT JOIN LATERAL (SELECT position, recorded_at, hash FROM ${this.table} ORDER BY position DESC LIMIT 1) AS last ON true`,
-    )) as unknown as pg.QueryResult[];
-    const previous = toCommandResult(results[2]!.rows as CommandRow[]);
-    if (previous) {
-      await client.query('ROLLBACK');
-      return previous;
-    }
-
-    const head = results[3]!.rows[0] as HeadRow;
-    const actualVersion = head.stream_version ?? 0;
-    if (actualVersion !== options.expectedVersion) {
-      throw new WrongExpectedVersionError(streamId, options.expectedVersion, actualVersion);
-    }
-
-    let recordedAt = this.now().toISOString();
-    if (head.last_recorded_at !== null && head.last_recorded_at > recordedAt) recordedAt = head.last_recorded_at;
-
-    const firstPosition = Number(head.last_position ?? 0) + 1;
     const n = events.length;
-    let previousHash = head.last_hash ?? GENESIS_HASH;
-    if (!/^[0-9a-f]{64}$/.test(previousHash)) {
-      // Only a write that bypassed the adapter (and the CHECK constraints) can leave this.
-      throw new EventStoreError(
-        'STORE_UNAVAILABLE',
-        `the hash chain is broken: the last event (position ${head.last_position}) has no valid hash`,
-        { position: Number(head.last_position) },
-      );
-    }
-
-    // The chain, computed from the values as a read parses them back (see the header): each event's
-    // JSON goes through a JSON text once, as it does on its way into JSONB.
-    const rows: InsertRow[] = new Array(n);
+    const data: string[] = new Array(n);
+    const personal: (string | null)[] = new Array(n);
+    const metadata: string[] = new Array(n);
+    const heads: string[] = new Array(n);
+    const tails: string[] = new Array(n);
+    const streamText = JSON.stringify(streamId);
     for (let i = 0; i < n; i++) {
       const event = events[i]!;
-      const row: InsertRow = {
-        position: firstPosition + i,
-        event_id: event.eventId,
-        version: actualVersion + 1 + i,
-        type: event.type,
-        schema_version: event.schemaVersion,
-        data: JSON.parse(JSON.stringify(event.data)) as JsonObject,
-        personal: event.personal === null ? null : (JSON.parse(JSON.stringify(event.personal)) as JsonObject),
-        metadata: JSON.parse(JSON.stringify(event.metadata)) as NewEventMetadata,
-        previous_hash: previousHash,
-        hash: '',
-      };
-      row.hash = chainHash(previousHash, {
-        position: row.position,
-        eventId: row.event_id,
-        streamId,
-        version: row.version,
-        type: row.type,
-        schemaVersion: row.schema_version,
-        data: row.data,
-        personal: row.personal,
-        metadata: row.metadata,
-        recordedAt,
-      });
-      rows[i] = row;
-      previousHash = row.hash;
+      data[i] = JSON.stringify(event.data);
+      personal[i] = event.personal === null ? null : JSON.stringify(event.personal);
+      metadata[i] = JSON.stringify(event.metadata);
+      // The canonical text (canonical.ts) of the event as a read parses it back, keys in sorted order,
+      // without the three values only the function knows.
+      heads[i] =
+        `{"data":${canonicalJson(JSON.parse(data[i]!) as JsonObject)},"eventId":${JSON.stringify(event.eventId)}` +
+        `,"metadata":${canonicalJson(JSON.parse(metadata[i]!) as JsonObject)}` +
+        `,"personal":${personal[i] === null ? 'null' : canonicalJson(JSON.parse(personal[i]!) as JsonObject)},"position":`;
+      tails[i] =
+        `,"schemaVersion":${canonicalJson(event.schemaVersion)},"streamId":${streamText},"type":${JSON.stringify(event.type)}` +
+        ',"version":';
     }
-
-    // Round trip 2: the insert and the commit. After an error PostgreSQL skips the rest of the string
-    // (the COMMIT) and the caller rolls back. The string starts with the INSERT (monitoring shows it).
-    await client.query(
-      `INSERT INTO ${this.table}
-         (position, event_id, stream_id, version, type, schema_version, data, personal, metadata, command_id, recorded_at,
-          previous_hash, hash)
-       SELECT e.position, e.event_id, ${streamLiteral}, e.version, e.type, e.schema_version, e.data, e.personal, e.metadata,
-              ${commandLiteral}, ${escapeLiteral(recordedAt)}, e.previous_hash, e.hash
-         FROM json_to_recordset(${escapeLiteral(JSON.stringify(rows))}::json)
-              AS e(position BIGINT, event_id UUID, version INTEGER, type TEXT, schema_version INTEGER, data JSONB,
-                   personal JSONB, metadata JSONB, previous_hash TEXT, hash TEXT);
-       COMMIT`,
-    );
-
+    const recordedAt = this.now().toISOString();
+    const { rows } = await client.query<{
+      o_outcome: 'appended' | 'duplicate' | 'wrong_version' | 'broken_chain';
+      o_event_id: string;
+      o_stream_id: string;
+      o_version: number;
+      o_position: string;
+      o_recorded_at: string;
+    }>(`SELECT * FROM ${quoteIdent(this.schema)}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`, [
+      LOCK_CLASS,
+      this.lockKey,
+      NOTIFY_CHANNEL,
+      this.schema,
+      streamId,
+      options.commandId,
+      options.expectedVersion,
+      recordedAt,
+      events.map((e) => e.eventId),
+      events.map((e) => e.type),
+      events.map((e) => e.schemaVersion),
+      data,
+      personal,
+      metadata,
+      heads,
+      tails,
+    ]);
+    const first = rows[0]!;
+    switch (first.o_outcome) {
+      case 'duplicate':
+        return toCommandResult(
+          rows.map((r) => ({
+            event_id: r.o_event_id,
+            stream_id: r.o_stream_id,
+            version: r.o_version,
+            position: r.o_position,
+            recorded_at: r.o_recorded_at,
+          })),
+        )!;
+      case 'wrong_version':
+        throw new WrongExpectedVersionError(streamId, options.expectedVersion, first.o_version);
+      case 'broken_chain':
+        // Only a write that bypassed the adapter (and the CHECK constraints) can leave this.
+        throw new EventStoreError(
+          'STORE_UNAVAILABLE',
+          `the hash chain is broken: the last event (position ${first.o_position}) has no valid hash`,
+          { position: Number(first.o_position) },
+        );
+    }
     return {
       streamId,
-      version: rows[n - 1]!.version,
-      events: rows.map((row) => ({ eventId: row.event_id, version: row.version, position: row.position })),
-      recordedAt,
+      version: rows[n - 1]!.o_version,
+      events: rows.map((r) => ({ eventId: r.o_event_id, version: r.o_version, position: Number(r.o_position) })),
+      recordedAt: first.o_recorded_at,
       duplicate: false,
     };
   }
@@ -571,7 +586,7 @@ export class PostgresEventStore implements EventStore {
     return toCommandResult(rows);
   }
 
-  /** `client` (rolled back, still ours) serves the one follow-up query, so a pool of one cannot deadlock. */
+  /** `client` (its failed statement rolled back, still ours) serves the one follow-up query, so a pool of one cannot deadlock. */
   private async translateWriteError(
     error: unknown,
     streamId: string,
@@ -873,12 +888,6 @@ async function chainExistingRows(client: pg.PoolClient, schema: string): Promise
     );
     after = Number(rows[rows.length - 1]!.position);
   }
-}
-
-/** A string constant for a query without parameters. A NUL would end the query string (JSON texts never hold one). */
-function escapeLiteral(text: string): string {
-  if (text.includes('\0')) throw new RangeError('a NUL character cannot be written into a query string');
-  return pg.escapeLiteral(text);
 }
 
 function quoteIdent(identifier: string): string {
