@@ -142,7 +142,7 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(
       `PostgreSQL round trip (\`SELECT 1\`): p50 ${rt.p50.toFixed(3)} ms, p95 ${rt.p95.toFixed(3)} ms. Time per append: port ${(1000 * r.postgres.singlePort.seconds / r.postgres.singlePort.appends).toFixed(2)} ms single-command, ` +
         `${(1000 * r.postgres.batchedPort.seconds / r.postgres.batchedPort.appends).toFixed(2)} ms batched; raw COPY ${(1000 * r.postgres.singleRaw.seconds / r.postgres.singleRaw.appends).toFixed(2)} ms and ` +
-        `${(1000 * r.postgres.batchedRaw.seconds / r.postgres.batchedRaw.appends).toFixed(2)} ms. A port append is 6 statements (BEGIN; advisory lock + pg_notify; commandId lookup; stream head; INSERT ... unnest; COMMIT), a raw COPY one, each committed (flushed) once.`,
+        `${(1000 * r.postgres.batchedRaw.seconds / r.postgres.batchedRaw.appends).toFixed(2)} ms. A port append is one statement (\`SELECT * FROM <schema>.append_events(...)\`, a PL/pgSQL function: lock, idempotency, version check, chain, insert, notify), a raw COPY one, each committed (flushed) once.`,
     );
   } else {
     out.push('');
