@@ -306,10 +306,24 @@ describe('SqliteEventStore (SQLite specifics)', () => {
   it('leaves no timers or abort listeners behind when a follower ends', async () => {
     const store = open(':memory:', { pollIntervalMs: 60_000 });
     const countTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const baseline = countTimers();
+    // Timers of earlier work in this process (short sleeps, guards) expire on their own: count once
+    // they have, so that only what the follower leaves behind can change the number.
+    const settledTimers = async () => {
+      let last = countTimers();
+      for (let stableSince = Date.now(), deadline = Date.now() + 3_000; Date.now() - stableSince < 150 && Date.now() < deadline; ) {
+        await sleep(10);
+        const now = countTimers();
+        if (now !== last) [last, stableSince] = [now, Date.now()];
+      }
+      return last;
+    };
+    const baseline = await settledTimers();
 
     const follower = startFollowing(store, { after: 0 });
-    await sleep(20);
+    // The follower reads the empty log, then waits on its poll timer and the abort signal; on a
+    // loaded machine that can take longer than any fixed sleep, so wait for it (bounded).
+    const waiting = () => getEventListeners(follower.controller.signal, 'abort').length > 0 && countTimers() > baseline;
+    for (const deadline = Date.now() + 5_000; !waiting() && Date.now() < deadline; ) await sleep(10);
     expect(getEventListeners(follower.controller.signal, 'abort').length).toBeGreaterThan(0);
     expect(countTimers()).toBeGreaterThan(baseline);
     await appendOne(store, 'case-1', 0); // one wake-up by commit...
@@ -317,7 +331,7 @@ describe('SqliteEventStore (SQLite specifics)', () => {
     await sleep(20);
     await follower.stop(); // ...then one by abort
     expect(getEventListeners(follower.controller.signal, 'abort')).toHaveLength(0);
-    expect(countTimers()).toBe(baseline);
+    expect(await settledTimers()).toBe(baseline);
 
     // Leaving a follow loop with break while events are flowing leaves nothing either.
     const controller = new AbortController();
@@ -326,7 +340,7 @@ describe('SqliteEventStore (SQLite specifics)', () => {
       break;
     }
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
-    expect(countTimers()).toBe(baseline);
+    expect(await settledTimers()).toBe(baseline);
   });
 
   it('rejects every call after close with STORE_UNAVAILABLE and ends active followers', async () => {
