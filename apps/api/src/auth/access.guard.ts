@@ -4,23 +4,11 @@ import { Reflector } from '@nestjs/core';
 import { AccessTokens, ApplicationError, ApplicationErrorCode, type Role } from '#application';
 import { BEARER_CHALLENGE } from '../http/problem-details.filter.js';
 import type { AuthenticatedRequest } from './authenticated-request.js';
-import { FailedAuthentications } from './failed-authentications.js';
-import { CSRF_HEADER, csrfTokenMatches, isUnsafeMethod, readSessionCookie } from './session/session-cookie.js';
+import { clientAddress, FailedAuthentications } from './failed-authentications.js';
+import { presentedToken } from './presented-token.js';
+import { CSRF_HEADER, csrfTokenMatches, isUnsafeMethod } from './session/session-cookie.js';
 import { PUBLIC_METADATA, ROLES_METADATA } from './roles.decorator.js';
 import { TokenThrottlerGuard } from './token-throttler.guard.js';
-
-const BEARER = /^Bearer +([^\s]+) *$/i;
-
-/**
- * The token a request presents: the `Authorization` header wins; else the web app's session cookie.
- * `token` is undefined for a header that is not `Bearer <token>` (refused as an invalid token).
- */
-function presentedToken(request: AuthenticatedRequest): { via: 'bearer' | 'cookie'; token: string | undefined } | undefined {
-  const header = request.headers.authorization;
-  if (header !== undefined && header !== '') return { via: 'bearer', token: BEARER.exec(header)?.[1] };
-  const cookie = readSessionCookie(request.headers.cookie);
-  return cookie === undefined ? undefined : { via: 'cookie', token: cookie };
-}
 
 /**
  * The one global guard (APP_GUARD). In order:
@@ -62,13 +50,8 @@ export class AccessGuard implements CanActivate {
       throw new ApplicationError(ApplicationErrorCode.Unauthenticated, 'This route needs an access token: Authorization: Bearer <token>, or a session of the web app.');
     }
 
-    const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
-    const wait = this.failures.retryAfterSeconds(address);
-    if (wait > 0) {
-      throw new ApplicationError(ApplicationErrorCode.TooManyRequests, `Too many failed authentications from this address. Retry in ${wait} seconds.`, {
-        details: { retryAfterSeconds: wait },
-      });
-    }
+    const address = clientAddress(request);
+    this.failures.assertMayTry(address);
     const token = presented.token;
     const caller = token === undefined ? null : await this.tokens.verify(token);
     if (!caller || token === undefined) {

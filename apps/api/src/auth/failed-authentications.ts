@@ -1,3 +1,9 @@
+import { ApplicationError, ApplicationErrorCode } from '#application';
+
+/** The address failed authentications are counted against (`X-Forwarded-For` when TRUST_PROXY says so). */
+export const clientAddress = (request: { ip?: string | undefined; socket: { remoteAddress?: string | undefined } }): string =>
+  request.ip ?? request.socket.remoteAddress ?? 'unknown';
+
 /**
  * Counts failed authentications (a token presented but unknown, revoked or expired) per client
  * address in fixed one-minute windows. Once an address reaches the limit, every request of it that
@@ -12,6 +18,16 @@ export class FailedAuthentications {
     private readonly windowMs = 60_000,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Refuses (429, with when to retry) an address that has used up its tries for this window. */
+  assertMayTry(address: string): void {
+    const wait = this.retryAfterSeconds(address);
+    if (wait > 0) {
+      throw new ApplicationError(ApplicationErrorCode.TooManyRequests, `Too many failed authentications from this address. Retry in ${wait} seconds.`, {
+        details: { retryAfterSeconds: wait },
+      });
+    }
+  }
 
   /** Seconds this address must wait before presenting a token again; 0 when it may. */
   retryAfterSeconds(address: string): number {

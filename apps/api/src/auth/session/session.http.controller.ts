@@ -5,9 +5,10 @@ import { AccessTokens, ApplicationError, ApplicationErrorCode, type Authenticate
 import type { Clock } from '#domain';
 import { CLOCK } from '../../cases/cases.tokens.js';
 import type { AuthenticatedRequest } from '../authenticated-request.js';
-import { FailedAuthentications } from '../failed-authentications.js';
+import { clientAddress, FailedAuthentications } from '../failed-authentications.js';
+import { presentedToken } from '../presented-token.js';
 import { Public, Roles } from '../roles.decorator.js';
-import { clearedSessionCookie, csrfTokenFor, readSessionCookie, sessionCookie, sessionMaxAgeSeconds } from './session-cookie.js';
+import { clearedSessionCookie, csrfTokenFor, sessionCookie, sessionMaxAgeSeconds } from './session-cookie.js';
 import { SignInRequestDto } from './sign-in.request.dto.js';
 
 /** What the web app learns about its session; never the token. */
@@ -41,13 +42,8 @@ export class SessionHttpController {
   @ApiOperation({ summary: 'Sign in to the web app with an access token: sets the session cookie, answers the CSRF token' })
   async signIn(@Body() body: SignInRequestDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<SessionView> {
     // The same guessing limit as a bearer token: sign-in must not be a faster way to try tokens.
-    const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
-    const wait = this.failures.retryAfterSeconds(address);
-    if (wait > 0) {
-      throw new ApplicationError(ApplicationErrorCode.TooManyRequests, `Too many failed authentications from this address. Retry in ${wait} seconds.`, {
-        details: { retryAfterSeconds: wait },
-      });
-    }
+    const address = clientAddress(request);
+    this.failures.assertMayTry(address);
     const caller = await this.tokens.verify(body.token);
     if (!caller) {
       this.failures.record(address);
@@ -61,8 +57,8 @@ export class SessionHttpController {
   @Roles('admin', 'caseworker', 'auditor', 'viewer')
   @ApiOperation({ summary: 'The current session of the web app (from its cookie), with its CSRF token' })
   current(@Req() request: AuthenticatedRequest): SessionView {
-    // The guard verified the same token the guard did (the header wins over the cookie there too).
-    const token = bearerToken(request) ?? readSessionCookie(request.headers.cookie);
+    // The token the guard verified (the header wins over the cookie there too).
+    const token = presentedToken(request)?.token;
     if (!request.auth || token === undefined) throw new ApplicationError(ApplicationErrorCode.Unauthenticated, 'No session.');
     return view(request.auth, token);
   }
@@ -74,9 +70,4 @@ export class SessionHttpController {
   signOut(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
     response.setHeader('Set-Cookie', clearedSessionCookie(request.secure));
   }
-}
-
-function bearerToken(request: Request): string | undefined {
-  const header = request.headers.authorization;
-  return header ? header.replace(/^Bearer +/i, '').trim() : undefined;
 }
