@@ -2,13 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   type Answer,
   auditLog,
-  type Deployment,
-  newDeployment,
+  deploymentWithApi,
   openCases,
   openStore,
-  type RunningApi,
   sendCommand,
-  startApi,
   STORE_KINDS,
   transferCommand,
 } from './support/harness.js';
@@ -20,25 +17,16 @@ import {
 const CLIENTS = 50;
 
 describe.each(STORE_KINDS)('contention on one case (%s)', (kind) => {
-  let deployment: Deployment;
-  let api: RunningApi;
-  beforeAll(async () => {
-    deployment = newDeployment(kind);
-    api = await startApi(deployment);
-  });
-  afterAll(async () => {
-    await api?.process.kill();
-    await deployment?.dispose();
-  });
+  const suite = deploymentWithApi(kind);
 
   it('50 If-Match writers: one winner per version, every loser 412, the stream holds exactly the acknowledged events with contiguous versions', async () => {
-    const [caseId] = await openCases(api.client, 1);
+    const [caseId] = await openCases(suite.api.client, 1);
     const attempts: { ifMatch: number; answer: Answer; key: string }[] = [];
     const client = async () => {
       let seen = 2; // the case is opened with its first detention: version 2
       for (let tries = 0; tries < 200; tries++) {
         const command = transferCommand(caseId!, `contend-${randomUUID()}`);
-        const answer = await sendCommand(api.client, command, { headers: { 'If-Match': `"${seen}"` }, timeoutMs: 30_000 });
+        const answer = await sendCommand(suite.api.client, command, { headers: { 'If-Match': `"${seen}"` }, timeoutMs: 30_000 });
         attempts.push({ ifMatch: seen, answer, key: command.key });
         if (answer.status === 201) return;
         if (answer.status !== 412) return; // recorded, and failed below
@@ -62,7 +50,7 @@ describe.each(STORE_KINDS)('contention on one case (%s)', (kind) => {
     for (const l of losers) expect(wonAt.has(l.ifMatch)).toBe(true);
     for (const l of losers) expect(l.answer.body).toMatchObject({ code: 'STALE_VERSION' });
 
-    const store = await openStore(deployment);
+    const store = await openStore(suite.deployment);
     try {
       const stream = await store.readStream(`case-${caseId}`);
       expect(stream.map((e) => e.version)).toEqual(Array.from({ length: CLIENTS + 2 }, (_, i) => i + 1));

@@ -2,16 +2,13 @@ import {
   type Answer,
   auditLog,
   type Command,
-  type Deployment,
+  deploymentWithApi,
   missingAcknowledged,
-  newDeployment,
   openCaseCommand,
   openCases,
   openStore,
   pool,
-  type RunningApi,
   sendCommand,
-  startApi,
   STORE_KINDS,
   transferCommand,
 } from './support/harness.js';
@@ -24,19 +21,10 @@ import {
 const COMMANDS = 120;
 
 describe.each(STORE_KINDS)('retries with an Idempotency-Key (%s)', (kind) => {
-  let deployment: Deployment;
-  let api: RunningApi;
-  beforeAll(async () => {
-    deployment = newDeployment(kind);
-    api = await startApi(deployment);
-  });
-  afterAll(async () => {
-    await api?.process.kill();
-    await deployment?.dispose();
-  });
+  const suite = deploymentWithApi(kind);
 
   it('every command retried after random client-side timeouts is written exactly once, and each retry answers the first result', async () => {
-    const cases = await openCases(api.client, 5);
+    const cases = await openCases(suite.api.client, 5);
     const commands: Command[] = Array.from({ length: COMMANDS }, (_, i) => (i % 3 === 0 ? openCaseCommand() : transferCommand(cases[i % cases.length]!)));
     let abandoned = 0;
     const finals = await pool(commands, 12, async (command) => {
@@ -44,7 +32,7 @@ describe.each(STORE_KINDS)('retries with an Idempotency-Key (%s)', (kind) => {
       for (let attempt = 0; attempt < 100; attempt++) {
         // Deadlines from 1 ms (abandoned before the server answers) to 60 ms; the last tries wait properly.
         const timeoutMs = attempt < 8 ? 1 + Math.floor(Math.random() * 60) : 10_000;
-        const answer = await sendCommand(api.client, command, { timeoutMs });
+        const answer = await sendCommand(suite.api.client, command, { timeoutMs });
         answers.push(answer);
         if (answer.status === 0) {
           abandoned++;
@@ -61,7 +49,7 @@ describe.each(STORE_KINDS)('retries with an Idempotency-Key (%s)', (kind) => {
     expect(abandoned).toBeGreaterThan(COMMANDS / 4);
     console.info(`retries (${kind}): ${COMMANDS} commands, ${abandoned} attempts abandoned by the client and sent again`);
     // Sending a command again once more answers the first result and writes nothing.
-    const again = await pool(commands, 12, (command) => sendCommand(api.client, command));
+    const again = await pool(commands, 12, (command) => sendCommand(suite.api.client, command));
     for (const [i, answer] of again.entries()) {
       expect(answer.status).toBe(201);
       expect({ caseId: answer.body!['caseId'], version: answer.body!['version'], eventId: answer.body!['eventId'] }).toEqual({
@@ -71,7 +59,7 @@ describe.each(STORE_KINDS)('retries with an Idempotency-Key (%s)', (kind) => {
       });
     }
 
-    const store = await openStore(deployment);
+    const store = await openStore(suite.deployment);
     try {
       const audit = await auditLog(store);
       expect(missingAcknowledged(audit, commands.map((command, i) => ({ command, answer: finals[i]! })))).toEqual([]);

@@ -65,6 +65,33 @@ export interface RunningApi {
   client: ApiClient;
 }
 
+/**
+ * A deployment of `kind` whose API is started before the suite's tests and which is disposed after
+ * them; read `suite.deployment` and `suite.api` inside the tests.
+ */
+export function deploymentWithApi(kind: StoreKind): { readonly deployment: Deployment; readonly api: RunningApi } {
+  let deployment: Deployment | undefined;
+  let api: RunningApi | undefined;
+  beforeAll(async () => {
+    deployment = newDeployment(kind);
+    api = await startApi(deployment);
+  });
+  afterAll(async () => {
+    await api?.process.kill();
+    await deployment?.dispose();
+  });
+  return {
+    get deployment() {
+      if (!deployment) throw new Error('the deployment exists only inside the suite');
+      return deployment;
+    },
+    get api() {
+      if (!api) throw new Error('the API runs only inside the suite');
+      return api;
+    },
+  };
+}
+
 /** Starts the built API on a deployment and resolves once it listens. */
 export async function startApi(deployment: Deployment): Promise<RunningApi> {
   for (let attempt = 1; ; attempt++) {
