@@ -7,19 +7,16 @@ import { DIST } from '../support/processes.js';
 import {
   type Answer,
   auditLog,
-  type Command,
   type Deployment,
   missingAcknowledged,
   newDeployment,
-  openCaseCommand,
   openCases,
   openStore,
   type RunningApi,
-  sendCommand,
   sleep,
   startApi,
-  transferCommand,
   waitForProjection,
+  steadyWriters,
 } from './support/harness.js';
 
 /**
@@ -49,18 +46,8 @@ describe('backup and restore (SQLite)', () => {
     const cases = await openCases(api.client, 20);
 
     // Writers keep going for the whole backup.
-    const acknowledged: { command: Command; answer: Answer }[] = [];
-    let stop = false;
-    let n = 0;
-    const writer = async () => {
-      while (!stop) {
-        const command = ++n % 4 === 0 ? openCaseCommand() : transferCommand(cases[n % cases.length]!);
-        const answer = await sendCommand(api.client, command);
-        if (answer.status !== 201) throw new Error(`${command.path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-        acknowledged.push({ command, answer });
-      }
-    };
-    const writers = Array.from({ length: 6 }, writer);
+    const writers = steadyWriters(api.client, cases, 6);
+    const { acknowledged } = writers;
     await sleep(300);
     const backupDir = mkdtempSync(join(tmpdir(), 'pct-rel-backup-'));
     dirs.push(backupDir);
@@ -68,8 +55,7 @@ describe('backup and restore (SQLite)', () => {
     const backup = await cli(original.env, 'backup', '--to', join(backupDir, 'b'));
     const during = acknowledged.length - before;
     await sleep(200);
-    stop = true;
-    await Promise.all(writers);
+    await writers.stop();
     expect(backup.stdout).toMatch(/chain intact/);
     expect(during).toBeGreaterThan(0); // writes really continued while the backup ran
     const manifest = JSON.parse(readFileSync(join(backupDir, 'b', 'backup.json'), 'utf8')) as { head: { position: number; hash: string }; files: { file: string }[] };

@@ -8,18 +8,15 @@ import pg from 'pg';
 import { DIST } from '../support/processes.js';
 import {
   type Answer,
-  type Command,
   DATABASE_URL,
   type Deployment,
   newDeployment,
-  openCaseCommand,
   openCases,
   type RunningApi,
-  sendCommand,
   sleep,
   startApi,
-  transferCommand,
   waitForProjection,
+  steadyWriters,
 } from './support/harness.js';
 
 /**
@@ -50,20 +47,9 @@ describeOnPostgres('pg_dump and pg_restore (PostgreSQL)', () => {
     await admin.connect();
     deployment = newDeployment('postgres');
     api = await startApi(deployment);
-    const running = api;
     const cases = await openCases(api.client, 10);
-    const acknowledged: { command: Command; answer: Answer }[] = [];
-    let stop = false;
-    let n = 0;
-    const writer = async () => {
-      while (!stop) {
-        const command = ++n % 4 === 0 ? openCaseCommand() : transferCommand(cases[n % cases.length]!);
-        const answer = await sendCommand(running.client, command);
-        if (answer.status !== 201) throw new Error(`${command.path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-        acknowledged.push({ command, answer });
-      }
-    };
-    const writers = Array.from({ length: 4 }, writer);
+    const writers = steadyWriters(api.client, cases, 4);
+    const { acknowledged } = writers;
     await sleep(500);
     const dump = join(dumpDir, 'pct.dump');
     const schema = deployment.env['DATABASE_SCHEMA']!;
@@ -71,8 +57,7 @@ describeOnPostgres('pg_dump and pg_restore (PostgreSQL)', () => {
     await run('pg_dump', ['--format=custom', `--schema=${schema}`, `--file=${dump}`, DATABASE_URL!]);
     const during = acknowledged.length - before;
     await sleep(300);
-    stop = true;
-    await Promise.all(writers);
+    await writers.stop();
     expect(during).toBeGreaterThan(0);
 
     await admin.query(`CREATE DATABASE ${database}`);

@@ -169,6 +169,32 @@ export interface Command {
 }
 
 let opened = 0;
+/**
+ * `count` clients writing without pause (one command in four opens a case, the others transfer one
+ * of `cases`) until `stop()`; every command must be answered 201. `acknowledged` grows as they go.
+ */
+export function steadyWriters(client: ApiClient, cases: string[], count: number): { acknowledged: { command: Command; answer: Answer }[]; stop(): Promise<void> } {
+  const acknowledged: { command: Command; answer: Answer }[] = [];
+  let stopped = false;
+  let n = 0;
+  const writer = async () => {
+    while (!stopped) {
+      const command = ++n % 4 === 0 ? openCaseCommand() : transferCommand(cases[n % cases.length]!);
+      const answer = await sendCommand(client, command);
+      if (answer.status !== 201) throw new Error(`${command.path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      acknowledged.push({ command, answer });
+    }
+  };
+  const writers = Array.from({ length: count }, writer);
+  return {
+    acknowledged,
+    stop: async () => {
+      stopped = true;
+      await Promise.all(writers);
+    },
+  };
+}
+
 export function openCaseCommand(key = `open-${randomUUID()}`): Command {
   const i = ++opened;
   return {
