@@ -52,11 +52,13 @@ export class GetSeriesHandler implements IQueryHandler<GetSeriesQuery, SeriesRes
     const daysWithFlows = [...flowsOn.keys()].sort();
     const points: SeriesPoint[] = [];
     let previous: IsoDay | null = null;
+    let next = 0; // the first day with flows not yet given to a point (points and days both ascend)
     for (const day of days) {
       const counts = await countByStatus(this.readModels, { asOf: day, knownAt, scope });
       const since = previous === null ? day : addDays(previous, 1);
       const flows = emptyFlows();
-      for (const d of daysWithFlows) if (d >= since && d <= day) addFlows(flows, flowsOn.get(d)!);
+      while (next < daysWithFlows.length && daysWithFlows[next]! < since) next++;
+      for (; next < daysWithFlows.length && daysWithFlows[next]! <= day; next++) addFlows(flows, flowsOn.get(daysWithFlows[next]!)!);
       points.push({ day, counts, deprivedOfLiberty: deprivedOfLiberty(counts), flows });
       previous = day;
     }
