@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AmnestyRequestIntervalEntity } from '../schema/read-model.entities.js';
+import { UNDECIDED_AMNESTY_STATUSES } from './case.queries.js';
 import { standingAt, type TimeQuery } from './time-query.js';
 
 /** The amnesty pipeline on a day: counts of requests, never who filed them. */
@@ -34,7 +35,7 @@ export async function amnestyPipeline(ds: DataSource, q: TimeQuery): Promise<Amn
   for (const row of rows) {
     const n = Number(row.n);
     pipeline.filed += n;
-    if (row.status === 'pending' || row.status === 'appealed') {
+    if (UNDECIDED_AMNESTY_STATUSES.includes(row.status)) {
       pipeline.pending += n;
       pipeline.overdue += Number(row.overdue ?? 0);
     }

@@ -228,7 +228,8 @@ export interface AmnestyRequestItem {
   overdue: boolean;
 }
 
-const UNDECIDED = ['pending', 'appealed'];
+/** Amnesty-request statuses that still await a tribunal's decision. */
+export const UNDECIDED_AMNESTY_STATUSES = ['pending', 'appealed'];
 
 /**
  * Amnesty requests as they stood on `asOf`, as known at `knownAt`, sorted by due day. `pending`
@@ -249,14 +250,14 @@ export async function listAmnestyRequests(ds: DataSource, q: TimeQuery, state: A
     'ar',
     q,
   );
-  if (state === 'pending') qb = qb.andWhere('ar.status IN (:...undecided)', { undecided: UNDECIDED });
+  if (state === 'pending') qb = qb.andWhere('ar.status IN (:...undecided)', { undecided: UNDECIDED_AMNESTY_STATUSES });
   if (state === 'granted' || state === 'denied') qb = qb.andWhere('ar.status = :state', { state });
-  if (state === 'overdue') qb = qb.andWhere('ar.status IN (:...undecided) AND ar.due_on < :dueBefore', { undecided: UNDECIDED, dueBefore: q.asOf });
+  if (state === 'overdue') qb = qb.andWhere('ar.status IN (:...undecided) AND ar.due_on < :dueBefore', { undecided: UNDECIDED_AMNESTY_STATUSES, dueBefore: q.asOf });
   const rows: Record<string, string | null>[] = await qb.getRawMany();
   const items = await withNames(
     rows.map((r) => {
       const dueOn = r['dueOn']!;
-      const overdue = UNDECIDED.includes(r['status']!) && dueOn < q.asOf;
+      const overdue = UNDECIDED_AMNESTY_STATUSES.includes(r['status']!) && dueOn < q.asOf;
       return {
         caseId: r['caseId']!,
         sealedName: r['fullName'] ?? null,
