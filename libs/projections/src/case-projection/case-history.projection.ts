@@ -102,17 +102,7 @@ export class CaseHistoryProjection implements Projection {
             // A row closed earlier in this batch and now back is a new row: keep the closed one under another key.
             const earlier = inserts.get(pendingKey);
             if (earlier) inserts.set(`${pendingKey}|${earlier['recordedFromPosition']}`, earlier);
-            inserts.set(pendingKey, {
-              table: row.table,
-              ...row.content,
-              caseId,
-              scope,
-              rowKey: row.rowKey,
-              recordedFrom: stored.recordedAt,
-              recordedFromPosition: stored.position,
-              recordedTo: OPEN_INSTANT,
-              recordedToPosition: OPEN_POSITION,
-            });
+            inserts.set(pendingKey, { table: row.table, ...openedRow(row, caseId, scope, stored) });
           }
           cached.rows[scope] = next;
         }
@@ -197,16 +187,7 @@ export class CaseHistoryProjection implements Projection {
         }
         for (const [key, row] of now) {
           if (was.has(key)) continue;
-          standing.set(key, {
-            ...row.content,
-            caseId,
-            scope,
-            rowKey: row.rowKey,
-            recordedFrom: stored.recordedAt,
-            recordedFromPosition: stored.position,
-            recordedTo: OPEN_INSTANT,
-            recordedToPosition: OPEN_POSITION,
-          });
+          standing.set(key, openedRow(row, caseId, scope, stored));
         }
       }
       before = next;
@@ -254,6 +235,20 @@ export class CaseHistoryProjection implements Projection {
     this.cache.set(caseId, entry);
     if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
   }
+}
+
+/** A history row as it starts to stand: recorded from `stored`, open in transaction time. */
+function openedRow(row: HistoryRow, caseId: string, scope: Scope, stored: RecordedEvent) {
+  return {
+    ...row.content,
+    caseId,
+    scope,
+    rowKey: row.rowKey,
+    recordedFrom: stored.recordedAt,
+    recordedFromPosition: stored.position,
+    recordedTo: OPEN_INSTANT,
+    recordedToPosition: OPEN_POSITION,
+  };
 }
 
 /** The case's profile and nationalities, from its `CaseOpened` event (which never changes). */
