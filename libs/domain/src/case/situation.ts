@@ -1,4 +1,4 @@
-import { DomainError, DomainErrorCode } from '../errors.js';
+import { DomainErrorCode } from '../errors.js';
 import { addDays, type IsoDay } from '../shared/dates.js';
 import type {
   AmnestyFiler,
@@ -83,11 +83,20 @@ export const initialSituation: Situation = {
   missedPresentations: 0,
 };
 
-export type StepResult = { ok: true; situation: Situation } | { ok: false; error: DomainError };
+/**
+ * Why an event does not fit where it stands. Plain data, not a `DomainError`: folds and histories
+ * step through refused events often (they become anomalies), and an error would capture a stack each time.
+ */
+export interface StepRefusal {
+  code: DomainErrorCode;
+  message: string;
+  details: Record<string, unknown>;
+}
+export type StepResult = { ok: true; situation: Situation } | { ok: false; refusal: StepRefusal };
 
 const reject = (code: DomainErrorCode, message: string, details: Record<string, unknown> = {}): StepResult => ({
   ok: false,
-  error: new DomainError(code, message, details),
+  refusal: { code, message, details },
 });
 const ok = (situation: Situation): StepResult => ({ ok: true, situation });
 

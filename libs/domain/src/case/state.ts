@@ -1,8 +1,7 @@
-import type { DomainError } from '../errors.js';
 import { dayOf, DEFAULT_TIME_ZONE, type IsoDay } from '../shared/dates.js';
 import type { CaseOpened, CaseEvent, RecordedCaseEvent } from './events.js';
 import { isCorrection } from './events.js';
-import { initialSituation, step, type Situation } from './situation.js';
+import { initialSituation, step, type Situation, type StepRefusal } from './situation.js';
 
 export interface TimelineEntry {
   event: RecordedCaseEvent;
@@ -43,8 +42,8 @@ export const initialCaseState = (): CaseState => ({ kind: 'unopened', version: 0
 const byDayThenVersion = (a: TimelineEntry, b: TimelineEntry): number =>
   a.day < b.day ? -1 : a.day > b.day ? 1 : a.event.version - b.event.version;
 
-function toAnomaly(event: RecordedCaseEvent, error: DomainError): Anomaly {
-  return { eventId: event.eventId, type: event.type, code: error.code, message: error.message, details: error.details };
+function toAnomaly(event: RecordedCaseEvent, refusal: StepRefusal): Anomaly {
+  return { eventId: event.eventId, type: event.type, code: refusal.code, message: refusal.message, details: refusal.details };
 }
 
 /** Folds a sorted timeline; events that do not fit are kept aside as anomalies instead of throwing. */
@@ -55,7 +54,7 @@ export function foldTimeline(timeline: readonly TimelineEntry[], untilDay?: IsoD
     if (untilDay !== undefined && entry.day > untilDay) break;
     const result = step(situation, entry.event, entry.day);
     if (result.ok) situation = result.situation;
-    else anomalies.push(toAnomaly(entry.event, result.error));
+    else anomalies.push(toAnomaly(entry.event, result.refusal));
   }
   return { situation, anomalies };
 }
@@ -156,7 +155,7 @@ export function makeEvolve(options: CaseModelOptions = { timeZone: DEFAULT_TIME_
             version: event.version,
             events,
             timeline,
-            anomalies: [...state.anomalies, toAnomaly(event, result.error)],
+            anomalies: [...state.anomalies, toAnomaly(event, result.refusal)],
           };
     }
     // Backdated: it revises every later day, so the timeline is folded again.

@@ -5,7 +5,7 @@ import type { EventStore, RecordedEvent } from '#event-store';
 import type { Projection } from '../projection.js';
 import { OPEN_INSTANT, OPEN_POSITION } from '../schema/read-model.entities.js';
 import { historyRows, type HistoryRow, type HistoryTable } from './history-rows.js';
-import { closeRow, insertRows, ROW_TABLES } from './raw-rows.js';
+import { closeRow, insertRows, insertValues, pushHistoryRow, ROW_TABLES } from './raw-rows.js';
 import { profileOf, StockDeltas, StockGroupDeltas, STOCK_TABLES, type StockProfile } from './stock-deltas.js';
 
 export const SCOPES = ['all', 'confirmed'] as const;
@@ -16,6 +16,31 @@ interface CachedCase {
   rows: Record<Scope, Map<string, HistoryRow>>;
   /** Position of the last event folded into `state`. */
   position: number;
+}
+
+/** A history row written by `apply`, with its transaction-time bounds (closed later in the batch, or open). */
+interface PendingRow {
+  row: HistoryRow;
+  caseId: string;
+  scope: Scope;
+  recordedFrom: string;
+  recordedFromPosition: number;
+  recordedTo: string;
+  recordedToPosition: number;
+}
+
+/** A row standing in a rebuilt case's history, and the event it started at. */
+interface Standing {
+  row: HistoryRow;
+  from: RecordedEvent;
+}
+
+/** Each history table's rows, flattened into one array of values in column order. */
+type HistoryValues = Record<HistoryTable, unknown[]>;
+const emptyValues = (): HistoryValues => ({ status_intervals: [], flow_facts: [], amnesty_request_intervals: [] });
+
+async function insertHistoryValues(tx: EntityManager, values: HistoryValues): Promise<void> {
+  for (const table of Object.keys(values) as HistoryTable[]) await insertValues(tx, ROW_TABLES[table], values[table]);
 }
 
 /** What a status interval's row holds that the count deltas read. */
@@ -57,8 +82,8 @@ export class CaseHistoryProjection implements Projection {
     }
     if (byCase.size === 0) return;
 
-    const closes: { table: HistoryTable; caseId: string; scope: Scope; rowKey: string; at: string; position: number }[] = [];
-    const inserts = new Map<string, Record<string, unknown> & { table: HistoryTable }>();
+    const closes: { table: HistoryTable; caseId: string; scope: Scope; content: HistoryRow['content']; at: string; position: number }[] = [];
+    const inserts = new Map<string, PendingRow>();
     const profiles: Record<string, unknown>[] = [];
     const nationalities: Record<string, unknown>[] = [];
     const stock = new StockDeltas();
@@ -88,11 +113,11 @@ export class CaseHistoryProjection implements Projection {
             countIn(scope, row, cached.state, profile, -1);
             const pendingKey = `${key}|${caseId}|${scope}`;
             const pending = inserts.get(pendingKey);
-            if (pending && pending['recordedTo'] === OPEN_INSTANT) {
-              pending['recordedTo'] = stored.recordedAt;
-              pending['recordedToPosition'] = stored.position;
+            if (pending && pending.recordedTo === OPEN_INSTANT) {
+              pending.recordedTo = stored.recordedAt;
+              pending.recordedToPosition = stored.position;
             } else {
-              closes.push({ table: row.table, caseId, scope, rowKey: row.rowKey, at: stored.recordedAt, position: stored.position });
+              closes.push({ table: row.table, caseId, scope, content: row.content, at: stored.recordedAt, position: stored.position });
             }
           }
           for (const [key, row] of next) {
@@ -101,8 +126,16 @@ export class CaseHistoryProjection implements Projection {
             const pendingKey = `${key}|${caseId}|${scope}`;
             // A row closed earlier in this batch and now back is a new row: keep the closed one under another key.
             const earlier = inserts.get(pendingKey);
-            if (earlier) inserts.set(`${pendingKey}|${earlier['recordedFromPosition']}`, earlier);
-            inserts.set(pendingKey, { table: row.table, ...openedRow(row, caseId, scope, stored) });
+            if (earlier) inserts.set(`${pendingKey}|${earlier.recordedFromPosition}`, earlier);
+            inserts.set(pendingKey, {
+              row,
+              caseId,
+              scope,
+              recordedFrom: stored.recordedAt,
+              recordedFromPosition: stored.position,
+              recordedTo: OPEN_INSTANT,
+              recordedToPosition: OPEN_POSITION,
+            });
           }
           cached.rows[scope] = next;
         }
@@ -116,13 +149,11 @@ export class CaseHistoryProjection implements Projection {
     }
     // Closing first: a row re-opened in this batch must not be closed with the old one.
     for (const c of closes) await closeRow(tx, c.table, c, OPEN_INSTANT);
-    const byTable = new Map<HistoryTable, Record<string, unknown>[]>();
-    for (const { table, ...row } of inserts.values()) {
-      const list = byTable.get(table) ?? [];
-      list.push(row);
-      byTable.set(table, list);
+    const values = emptyValues();
+    for (const r of inserts.values()) {
+      pushHistoryRow(values[r.row.table], r.row.table, r.caseId, r.scope, r.recordedFrom, r.recordedFromPosition, r.recordedTo, r.recordedToPosition, r.row.content);
     }
-    for (const [table, rows] of byTable) await insertRows(tx, ROW_TABLES[table], rows);
+    await insertHistoryValues(tx, values);
     await stock.flush(tx, tx.connection.options.type === 'postgres');
     await groups.flush(tx, tx.connection.options.type === 'postgres');
   }
@@ -133,7 +164,7 @@ export class CaseHistoryProjection implements Projection {
    * `recordedTo` (the event that ended it, or open). The same rows and deltas `apply` leaves behind.
    */
   async rebuildStreams(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    const rows: Record<HistoryTable, Record<string, unknown>[]> = { status_intervals: [], flow_facts: [], amnesty_request_intervals: [] };
+    const values = emptyValues();
     const profiles: Record<string, unknown>[] = [];
     const nationalities: Record<string, unknown>[] = [];
     const stock = new StockDeltas();
@@ -144,22 +175,25 @@ export class CaseHistoryProjection implements Projection {
       let end = start + 1;
       while (end < events.length && events[end]!.streamId === streamId) end++;
       const caseId = caseIdOf(streamId);
-      if (caseId !== null) this.rebuildCase(caseId, events.slice(start, end), rows, profiles, nationalities, stock, groups);
+      if (caseId !== null) this.rebuildCase(caseId, events, start, end, values, profiles, nationalities, stock, groups);
       start = end;
     }
     if (profiles.length > 0) {
       await insertRows(tx, ROW_TABLES.case_profiles, profiles);
       await insertRows(tx, ROW_TABLES.case_nationalities, nationalities);
     }
-    for (const table of Object.keys(rows) as HistoryTable[]) await insertRows(tx, ROW_TABLES[table], rows[table]);
+    await insertHistoryValues(tx, values);
     await stock.flush(tx, tx.connection.options.type === 'postgres');
     await groups.flush(tx, tx.connection.options.type === 'postgres');
   }
 
+  /** Folds `events[start, end)` (one case's stream) and appends its rows, each in its final form, to `out`. */
   private rebuildCase(
     caseId: string,
     events: readonly RecordedEvent[],
-    out: Record<HistoryTable, Record<string, unknown>[]>,
+    start: number,
+    end: number,
+    out: HistoryValues,
     profiles: Record<string, unknown>[],
     nationalities: Record<string, unknown>[],
     stock: StockDeltas,
@@ -167,9 +201,10 @@ export class CaseHistoryProjection implements Projection {
   ): void {
     let state = foldCase([], this.options);
     let before = this.rowsOf(state);
-    /** Rows standing after the last event folded, by scope and row key. */
-    const open = { all: new Map<string, Record<string, unknown>>(), confirmed: new Map<string, Record<string, unknown>>() };
-    for (const stored of events) {
+    /** Rows standing after the last event folded, by scope and key, with the event they started at. */
+    const open = { all: new Map<string, Standing>(), confirmed: new Map<string, Standing>() };
+    for (let i = start; i < end; i++) {
+      const stored = events[i]!;
       const event = decodeCaseEvent(stored);
       state = this.evolve(state, event);
       stock.recorded(stored.recordedAt);
@@ -179,23 +214,20 @@ export class CaseHistoryProjection implements Projection {
         const [was, now, standing] = [before[scope], next[scope], open[scope]];
         for (const [key, row] of was) {
           if (now.has(key)) continue;
-          const closed = standing.get(key)!;
+          const from = standing.get(key)!.from;
           standing.delete(key);
-          closed['recordedTo'] = stored.recordedAt;
-          closed['recordedToPosition'] = stored.position;
-          out[row.table].push(closed);
+          pushHistoryRow(out[row.table], row.table, caseId, scope, from.recordedAt, from.position, stored.recordedAt, stored.position, row.content);
         }
         for (const [key, row] of now) {
-          if (was.has(key)) continue;
-          standing.set(key, openedRow(row, caseId, scope, stored));
+          if (!was.has(key)) standing.set(key, { row, from: stored });
         }
       }
       before = next;
     }
     const profile = state.kind === 'opened' ? profileOf(state.opened.data) : null;
     for (const scope of SCOPES) {
-      for (const [key, row] of before[scope]) {
-        out[row.table].push(open[scope].get(key)!);
+      for (const { row, from } of open[scope].values()) {
+        pushHistoryRow(out[row.table], row.table, caseId, scope, from.recordedAt, from.position, OPEN_INSTANT, OPEN_POSITION, row.content);
         // Only the rows still open count towards the deltas: an interval opened and closed again nets out.
         if (row.table !== 'status_intervals' || profile === null || state.kind !== 'opened') continue;
         const c = row.content as StatusContent;
@@ -235,20 +267,6 @@ export class CaseHistoryProjection implements Projection {
     this.cache.set(caseId, entry);
     if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
   }
-}
-
-/** A history row as it starts to stand: recorded from `stored`, open in transaction time. */
-function openedRow(row: HistoryRow, caseId: string, scope: Scope, stored: RecordedEvent) {
-  return {
-    ...row.content,
-    caseId,
-    scope,
-    rowKey: row.rowKey,
-    recordedFrom: stored.recordedAt,
-    recordedFromPosition: stored.position,
-    recordedTo: OPEN_INSTANT,
-    recordedToPosition: OPEN_POSITION,
-  };
 }
 
 /** The case's profile and nationalities, from its `CaseOpened` event (which never changes). */

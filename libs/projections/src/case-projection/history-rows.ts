@@ -6,28 +6,22 @@ import {
   type StatusIntervalRow,
 } from '../schema/read-model.entities.js';
 
-/** The content of a history row without its transaction-time columns; its JSON is its identity. */
-type Content<R> = Omit<R, 'id' | 'caseId' | 'scope' | 'rowKey' | 'recordedFrom' | 'recordedFromPosition' | 'recordedTo' | 'recordedToPosition'>;
+/** The content of a history row without its transaction-time columns: its identity within its case and scope. */
+type Content<R> = Omit<R, 'id' | 'caseId' | 'scope' | 'recordedFrom' | 'recordedFromPosition' | 'recordedTo' | 'recordedToPosition'>;
 
 export type HistoryTable = 'status_intervals' | 'flow_facts' | 'amnesty_request_intervals';
 type AnyContent = Content<StatusIntervalRow> | Content<FlowFactRow> | Content<AmnestyRequestIntervalRow>;
 
-/** A row of a history. Its stored identity, `rowKey`, is its content's JSON, made only when a row is written. */
-export class HistoryRow {
-  private json: string | undefined;
-  constructor(
-    readonly table: HistoryTable,
-    readonly content: AnyContent,
-  ) {}
-  get rowKey(): string {
-    return (this.json ??= JSON.stringify(this.content));
-  }
+/** A row of a history: its table and content. */
+export interface HistoryRow {
+  readonly table: HistoryTable;
+  readonly content: AnyContent;
 }
 
 /**
- * A key with the same identity as the content's JSON (the fields and their types are fixed per table),
- * but much cheaper to build and hash: the diff after every event compares every row of the history.
- * Text that could blur the separators falls back to the JSON itself.
+ * A key with the same identity as the content (the fields and their types are fixed per table), cheap
+ * to build and hash: the diff after every event compares every row of the history. Text that could
+ * blur the separators falls back to the content's JSON.
  */
 function diffKey(table: HistoryTable, content: AnyContent): string {
   let key = table;
@@ -74,7 +68,7 @@ const request = (r: AmnestyRequestInterval): Content<AmnestyRequestIntervalRow> 
 /** Every row a history projects to, keyed by table and content. */
 export function historyRows(history: CaseHistory): Map<string, HistoryRow> {
   const rows = new Map<string, HistoryRow>();
-  const add = (table: HistoryTable, content: AnyContent) => rows.set(diffKey(table, content), new HistoryRow(table, content));
+  const add = (table: HistoryTable, content: AnyContent) => rows.set(diffKey(table, content), { table, content });
   for (const i of history.intervals) add('status_intervals', interval(i));
   for (const f of history.flows) add('flow_facts', flow(f));
   for (const r of history.requests) add('amnesty_request_intervals', request(r));

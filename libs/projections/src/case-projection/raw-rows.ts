@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { HistoryTable } from './history-rows.js';
 
 /**
  * Plain multi-row INSERTs of read-model rows, without TypeORM's query builder: its per-parameter
@@ -11,10 +12,10 @@ export interface RowTable {
   columns: readonly (readonly [column: string, property: string, kind?: 'flag'])[];
 }
 
+/** The leading columns of every history row, in the order `pushHistoryRow` writes them. */
 const BITEMPORAL = [
   ['case_id', 'caseId'],
   ['scope', 'scope'],
-  ['row_key', 'rowKey'],
   ['recorded_from', 'recordedFrom'],
   ['recorded_from_position', 'recordedFromPosition'],
   ['recorded_to', 'recordedTo'],
@@ -167,16 +168,74 @@ export async function insertRows(tx: EntityManager, table: RowTable, rows: reado
   for (; i < rows.length; i++) await tx.query(cachedInsertSql(table, 1, postgres), values(i, i + 1));
 }
 
-/** Closes the open row of a case, scope and content: its `recorded_to` becomes the instant of the event that ended it. */
+/** The content columns of a history table: what follows the bitemporal ones. */
+export const contentColumns = (table: HistoryTable) => ROW_TABLES[table].columns.slice(BITEMPORAL.length) as readonly (readonly [string, string, 'flag'?])[];
+
+/**
+ * Appends one history row's values to `out`, in the table's column order, without building a row
+ * object first: a rebuild writes several of these per event.
+ */
+export function pushHistoryRow(
+  out: unknown[],
+  table: HistoryTable,
+  caseId: string,
+  scope: string,
+  recordedFrom: string,
+  recordedFromPosition: number,
+  recordedTo: string,
+  recordedToPosition: number,
+  content: Readonly<Record<string, unknown>>,
+): void {
+  out.push(caseId, scope, recordedFrom, recordedFromPosition, recordedTo, recordedToPosition);
+  for (const [, property, kind] of contentColumns(table)) {
+    const v = content[property];
+    out.push(kind === 'flag' ? (v ? 1 : 0) : v === undefined ? null : v);
+  }
+}
+
+/** Inserts rows already flattened into `values` (each row's values in the table's column order). */
+export async function insertValues(tx: EntityManager, table: RowTable, values: readonly unknown[]): Promise<void> {
+  const width = table.columns.length;
+  const rows = values.length / width;
+  const native = nativeSqlite(tx);
+  const postgres = isPostgres(tx);
+  let r = 0;
+  if (native !== null) {
+    const many = nativeStatement(native, cachedInsertSql(table, ROWS_PER_STATEMENT, false));
+    for (; r + ROWS_PER_STATEMENT <= rows; r += ROWS_PER_STATEMENT) many.run(values.slice(r * width, (r + ROWS_PER_STATEMENT) * width));
+    const one = nativeStatement(native, cachedInsertSql(table, 1, false));
+    for (; r < rows; r++) one.run(values.slice(r * width, (r + 1) * width));
+    return;
+  }
+  for (; r + ROWS_PER_STATEMENT <= rows; r += ROWS_PER_STATEMENT) {
+    await tx.query(cachedInsertSql(table, ROWS_PER_STATEMENT, postgres), values.slice(r * width, (r + ROWS_PER_STATEMENT) * width));
+  }
+  for (; r < rows; r++) await tx.query(cachedInsertSql(table, 1, postgres), values.slice(r * width, (r + 1) * width));
+}
+
+/**
+ * Closes the open row of a case, scope and content: its `recorded_to` becomes the instant of the
+ * event that ended it. A history never holds two rows of the same content, so the content is the
+ * row's identity within its case and scope (`IS` so that null columns match).
+ */
 export async function closeRow(
   tx: EntityManager,
-  table: string,
-  c: { caseId: string; scope: string; rowKey: string; at: string; position: number },
+  table: HistoryTable,
+  c: { caseId: string; scope: string; content: Readonly<Record<string, unknown>>; at: string; position: number },
   open: string,
 ): Promise<void> {
-  const p = isPostgres(tx) ? (i: number) => `$${i}` : () => '?';
+  const postgres = isPostgres(tx);
+  const params: unknown[] = [c.at, c.position, c.caseId, c.scope, open];
+  const p = (i: number) => (postgres ? `$${i}` : '?');
+  const match: string[] = [];
+  for (const [column, property, kind] of contentColumns(table)) {
+    const v = c.content[property];
+    params.push(kind === 'flag' ? (v ? 1 : 0) : v === undefined ? null : v);
+    // PostgreSQL needs the parameter's type where it cannot infer it from a bare `IS`.
+    match.push(`${column} IS NOT DISTINCT FROM ${p(params.length)}`);
+  }
   await tx.query(
-    `UPDATE ${table} SET recorded_to = ${p(1)}, recorded_to_position = ${p(2)} WHERE case_id = ${p(3)} AND scope = ${p(4)} AND row_key = ${p(5)} AND recorded_to = ${p(6)}`,
-    [c.at, c.position, c.caseId, c.scope, c.rowKey, open],
+    `UPDATE ${table} SET recorded_to = ${p(1)}, recorded_to_position = ${p(2)} WHERE case_id = ${p(3)} AND scope = ${p(4)} AND recorded_to = ${p(5)} AND ${match.join(' AND ')}`,
+    params,
   );
 }

@@ -88,8 +88,6 @@ export interface Bitemporal {
   caseId: string;
   /** `all`, or `confirmed` for the rows that count only confirmed events. */
   scope: string;
-  /** Identity of the row's content within its case and scope: how a later version of the history finds it. */
-  rowKey: string;
   recordedFrom: string;
   recordedFromPosition: number;
   recordedTo: string;
@@ -99,7 +97,6 @@ const bitemporalColumns = {
   id: { type: 'integer', primary: true, generated: 'increment' },
   caseId: { name: 'case_id', type: 'varchar', length: 36 },
   scope: { type: 'varchar', length: 10 },
-  rowKey: { name: 'row_key', type: 'text' },
   recordedFrom: { name: 'recorded_from', type: 'varchar', length: 30 },
   recordedFromPosition: { name: 'recorded_from_position', type: 'bigint', transformer: positionTransformer },
   recordedTo: { name: 'recorded_to', type: 'varchar', length: 30 },
