@@ -284,7 +284,7 @@ describe('projection equivalence (property)', () => {
           }
           await live.catchUp();
           const rebuildFrom = inPositionOrder ? withoutStreamReads(store) : store;
-          const rebuilder = new Projector(rebuildFrom, rebuilt, [new CaseHistoryProjection(rebuildFrom, TZ)], { batchSize: rebuildBatch, rebuildBatchSize: rebuildBatch });
+          const rebuilder = new Projector(rebuildFrom, rebuilt, [new CaseHistoryProjection(rebuildFrom, TZ, { rebuildDeltaKeys: rebuildBatch * 3 })], { batchSize: rebuildBatch, rebuildBatchSize: rebuildBatch });
           await rebuilder.rebuild();
           if (inPositionOrder) seen.positionOrderRebuilds++;
           else seen.streamRebuilds++;

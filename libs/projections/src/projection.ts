@@ -13,6 +13,11 @@ export interface Projection {
    * written once, in its final form. Projections whose rows depend on one event each just apply them.
    */
   rebuildStreams?(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
+  /**
+   * Writes what a rebuild by streams gathered across its transactions (e.g. sums), in its last
+   * transaction. A rebuild cut short starts over, so nothing held until then can be lost.
+   */
+  finishRebuild?(tx: EntityManager): Promise<void>;
   /** Forgets in-memory state: after a rebuild's truncate, or when a transaction failed. */
   reset(): void;
 }

@@ -217,6 +217,7 @@ export class Projector {
       pending = [];
       await this.dataSource.transaction(async (tx) => {
         for (const p of this.projections) await p.rebuildStreams!(chunk, tx);
+        if (last) for (const p of this.projections) await p.finishRebuild?.(tx);
         if (last) for (const index of indexes) await tx.query(createIndexSql(index));
         if (last) await tx.upsert(ProjectionCheckpointEntity, { name: this.name, position: head, updatedAt: this.now().toISOString() }, ['name']);
       });

@@ -48,6 +48,12 @@ type StatusContent = { status: string; validFrom: string; validTo: string; onHun
 
 /** How many cases' folded states stay in memory between batches, by default. */
 const CACHE_LIMIT = 5_000;
+/**
+ * A rebuild adds count deltas across its transactions and writes them when they reach this many
+ * keys, or at its end: the keys grow with days and groups, not with events, so most batches add to
+ * keys already held instead of upserting them again.
+ */
+const REBUILD_DELTA_KEYS = 200_000;
 
 /**
  * Projects case streams into bitemporal history rows. For each new event the case's history is
@@ -59,16 +65,20 @@ export class CaseHistoryProjection implements Projection {
   readonly tables = ['case_profiles', 'case_nationalities', 'status_intervals', 'flow_facts', 'amnesty_request_intervals', ...STOCK_TABLES];
   private readonly cache = new Map<string, CachedCase>();
   private readonly evolve;
+  /** Count deltas a rebuild has gathered and not written yet. */
+  private rebuildDeltas: { stock: StockDeltas; groups: StockGroupDeltas } | null = null;
 
   constructor(
     private readonly store: EventStore,
     private readonly options: CaseModelOptions,
+    private readonly tuning: { rebuildDeltaKeys?: number } = {},
   ) {
     this.evolve = makeEvolve(options);
   }
 
   reset(): void {
     this.cache.clear();
+    this.rebuildDeltas = null;
   }
 
   async apply(batch: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
@@ -167,8 +177,8 @@ export class CaseHistoryProjection implements Projection {
     const values = emptyValues();
     const profiles: Record<string, unknown>[] = [];
     const nationalities: Record<string, unknown>[] = [];
-    const stock = new StockDeltas();
-    const groups = new StockGroupDeltas();
+    const deltas = (this.rebuildDeltas ??= { stock: new StockDeltas(), groups: new StockGroupDeltas() });
+    const { stock, groups } = deltas;
     let start = 0;
     while (start < events.length) {
       const streamId = events[start]!.streamId;
@@ -183,6 +193,12 @@ export class CaseHistoryProjection implements Projection {
       await insertRows(tx, ROW_TABLES.case_nationalities, nationalities);
     }
     await insertHistoryValues(tx, values);
+    if (stock.size + groups.size >= (this.tuning.rebuildDeltaKeys ?? REBUILD_DELTA_KEYS)) await this.finishRebuild(tx);
+  }
+
+  async finishRebuild(tx: EntityManager): Promise<void> {
+    if (this.rebuildDeltas === null) return;
+    const { stock, groups } = this.rebuildDeltas;
     await stock.flush(tx, tx.connection.options.type === 'postgres');
     await groups.flush(tx, tx.connection.options.type === 'postgres');
   }

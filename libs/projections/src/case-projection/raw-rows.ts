@@ -121,14 +121,21 @@ interface NativeSqlite {
 const nativeStatements = new WeakMap<NativeSqlite, Map<string, { run(...params: unknown[]): unknown }>>();
 
 /**
- * The better-sqlite3 connection under a SQLite `EntityManager`: the one connection every query of the
- * data source runs on, hence inside the same transaction. Its prepared statements run synchronously,
- * without TypeORM's per-query promise and logging work.
+ * The better-sqlite3 connection under a SQLite `EntityManager` or `QueryRunner`: the one connection
+ * every query of the data source runs on, hence inside the same transaction. Its prepared statements
+ * run synchronously, without TypeORM's per-query promise and logging work.
  */
-function nativeSqlite(tx: EntityManager): NativeSqlite | null {
+function nativeSqlite(tx: { connection: EntityManager['connection'] }): NativeSqlite | null {
   if (tx.connection.options.type !== 'better-sqlite3') return null;
   const connection = (tx.connection.driver as unknown as { databaseConnection?: NativeSqlite }).databaseConnection;
   return connection && typeof connection.prepare === 'function' ? connection : null;
+}
+
+/** Runs one write statement: a cached prepared statement on SQLite, `query` elsewhere. */
+export async function execute(q: Pick<EntityManager, 'query' | 'connection'>, sql: string, params: unknown[]): Promise<void> {
+  const native = nativeSqlite(q);
+  if (native !== null) nativeStatement(native, sql).run(params);
+  else await q.query(sql, params);
 }
 
 function nativeStatement(db: NativeSqlite, sql: string) {

@@ -1,5 +1,6 @@
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { DEPRIVED_OF_LIBERTY } from '#domain';
+import { execute } from './raw-rows.js';
 
 /**
  * Counts "as of a day, as known now" without scanning status intervals: for every status interval
@@ -49,7 +50,7 @@ export function stockMeasures(status: string, onHungerStrike: boolean, profile: 
   return m;
 }
 
-type Runner = Pick<QueryRunner, 'query'> | Pick<EntityManager, 'query'>;
+type Runner = Pick<QueryRunner, 'query' | 'connection'> | Pick<EntityManager, 'query' | 'connection'>;
 
 /** Deltas gathered over a batch, written with one upsert per table and chunk. */
 export class StockDeltas {
@@ -64,6 +65,11 @@ export class StockDeltas {
       this.bump(`${scope}\u0000${measure}\u0000${validFrom}`, sign);
       this.bump(`${scope}\u0000${measure}\u0000${validTo}`, -sign);
     }
+  }
+
+  /** Distinct (scope, measure, day) keys gathered: what a flush would write. */
+  get size(): number {
+    return this.byDay.size;
   }
 
   /** The recording instant of an applied event. */
@@ -125,6 +131,10 @@ export function parseGroupMeasure(measure: string): { status: string; value: str
 export class StockGroupDeltas {
   private readonly byDay = new Map<string, number>();
 
+  get size(): number {
+    return this.byDay.size;
+  }
+
   add(scope: string, status: string, validFrom: string, validTo: string, facility: string | null, nationalities: readonly string[], sign: 1 | -1): void {
     if (!(validFrom < validTo)) return;
     const measures: [GroupDimension, string][] = [['facility', groupMeasure(status, facility)]];
@@ -166,7 +176,8 @@ async function upsertDeltas(q: Runner, postgres: boolean, table: string, keys: r
   for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
     const chunk = rows.slice(i, i + UPSERT_CHUNK);
     const values = chunk.map((_, r) => `(${Array.from({ length: width }, (_c, c) => ph(postgres, r * width + c + 1)).join(', ')})`).join(', ');
-    await q.query(
+    await execute(
+      q,
       `INSERT INTO ${table} (${keys.join(', ')}, delta) VALUES ${values}
        ON CONFLICT (${keys.join(', ')}) DO UPDATE SET delta = ${table}.delta + excluded.delta`,
       chunk.flat(),
