@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { caseIdOf, decodeCaseEvent } from '#application';
-import { foldCase, historyOf, makeEvolve, type CaseModelOptions, type CaseState } from '#domain';
+import { caseHistory, foldCase, historyOf, HistoryWalk, makeEvolve, timelineFor, type CaseModelOptions, type CaseState, type OpenedCase, type TimelineEntry } from '#domain';
 import type { EventStore, RecordedEvent } from '#event-store';
 import type { Projection } from '../projection.js';
 import { OPEN_INSTANT, OPEN_POSITION } from '../schema/read-model.entities.js';
@@ -216,7 +216,8 @@ export class CaseHistoryProjection implements Projection {
     groups: StockGroupDeltas,
   ): void {
     let state = foldCase([], this.options);
-    let before = this.rowsOf(state);
+    // Each scope's history followed event by event: usually only its last day is walked again.
+    const walks = { all: new HistoryWalk(), confirmed: new HistoryWalk() };
     /** Rows standing after the last event folded, by scope and key, with the event they started at. */
     const open = { all: new Map<string, Standing>(), confirmed: new Map<string, Standing>() };
     for (let i = start; i < end; i++) {
@@ -225,9 +226,11 @@ export class CaseHistoryProjection implements Projection {
       state = this.evolve(state, event);
       stock.recorded(stored.recordedAt);
       if (event.type === 'CaseOpened') addProfile(caseId, stored, event.data, profiles, nationalities);
-      const next = this.rowsOf(state);
+      if (state.kind !== 'opened') continue;
+      const timelines = { all: state.timeline, confirmed: this.confirmedTimeline(state) };
       for (const scope of SCOPES) {
-        const [was, now, standing] = [before[scope], next[scope], open[scope]];
+        const change = walks[scope].advance(timelines[scope]);
+        const [was, now, standing] = [historyRows(change.before), historyRows(change.after), open[scope]];
         for (const [key, row] of was) {
           if (now.has(key)) continue;
           const from = standing.get(key)!.from;
@@ -238,7 +241,6 @@ export class CaseHistoryProjection implements Projection {
           if (!was.has(key)) standing.set(key, { row, from: stored });
         }
       }
-      before = next;
     }
     const profile = state.kind === 'opened' ? profileOf(state.opened.data) : null;
     for (const scope of SCOPES) {
@@ -257,9 +259,14 @@ export class CaseHistoryProjection implements Projection {
   private rowsOf(state: CaseState): Record<Scope, Map<string, HistoryRow>> {
     if (state.kind !== 'opened') return { all: new Map(), confirmed: new Map() };
     const all = historyRows(historyOf(state, 'all', this.options));
-    // When every event on the timeline counts as confirmed, the confirmed timeline is the same list, hence the same history.
+    const confirmed = this.confirmedTimeline(state);
+    return { all, confirmed: confirmed === state.timeline ? all : historyRows(caseHistory(confirmed)) };
+  }
+
+  /** The timeline of the confirmed scope: the very same list when every event on it counts as confirmed. */
+  private confirmedTimeline(state: OpenedCase): readonly TimelineEntry[] {
     const allConfirmed = state.timeline.every((t) => t.event.facts.verification === 'confirmed' || state.confirmed.has(t.event.eventId));
-    return { all, confirmed: allConfirmed ? all : historyRows(historyOf(state, 'confirmed', this.options)) };
+    return allConfirmed ? state.timeline : timelineFor(state, 'confirmed', this.options);
   }
 
   /** The case as folded up to just before `position`: from memory, or from its stream. */
