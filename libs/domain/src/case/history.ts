@@ -106,6 +106,8 @@ function snapshotOf(s: Situation): Snapshot | null {
   };
 }
 
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
 const sameSnapshot = (a: Snapshot, b: Snapshot): boolean =>
   a.status === b.status &&
   a.facility === b.facility &&
@@ -113,7 +115,7 @@ const sameSnapshot = (a: Snapshot, b: Snapshot): boolean =>
   a.reportEveryDays === b.reportEveryDays &&
   a.reportingAnchor === b.reportingAnchor &&
   a.onHungerStrike === b.onHungerStrike &&
-  a.excludedOffences.join() === b.excludedOffences.join();
+  sameList(a.excludedOffences, b.excludedOffences);
 
 /** Walks a sorted timeline once; events that do not fit where they stand are left out, as in the fold. */
 export function caseHistory(timeline: readonly TimelineEntry[]): CaseHistory {

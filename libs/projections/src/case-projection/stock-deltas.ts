@@ -52,24 +52,72 @@ export function stockMeasures(status: string, onHungerStrike: boolean, profile: 
 
 type Runner = Pick<QueryRunner, 'query' | 'connection'> | Pick<EntityManager, 'query' | 'connection'>;
 
-/** Deltas gathered over a batch, written with one upsert per table and chunk. */
+/**
+ * Deltas by series (the key columns before the day, joined by NUL) and by day. Nested, so that a
+ * bump joins no day into a key: a rebuild bumps every open interval's series twice.
+ */
+class SeriesDeltas {
+  private readonly bySeries = new Map<string, Map<string, number>>();
+  private days = 0;
+
+  /** Distinct (series, day) keys held: what a flush would write. */
+  get size(): number {
+    return this.days;
+  }
+
+  /** +`sign` from `from`, −`sign` from `to`. */
+  bump(series: string, from: string, to: string, sign: number): void {
+    let days = this.bySeries.get(series);
+    if (days === undefined) this.bySeries.set(series, (days = new Map()));
+    this.add(days, from, sign);
+    this.add(days, to, -sign);
+  }
+
+  private add(days: Map<string, number>, day: string, by: number): void {
+    const was = days.get(day);
+    if (was === undefined) this.days += 1;
+    days.set(day, (was ?? 0) + by);
+  }
+
+  /** The rows to add, per day and per month: the series' columns, the period, the delta (never 0). */
+  rows(): { days: (string | number)[][]; months: (string | number)[][] } {
+    const days: (string | number)[][] = [];
+    const months: (string | number)[][] = [];
+    for (const [series, byDay] of this.bySeries) {
+      const columns = series.split('\u0000');
+      const byMonth = new Map<string, number>();
+      for (const [day, delta] of byDay) {
+        if (delta === 0) continue;
+        days.push([...columns, day, delta]);
+        const month = day.slice(0, 7);
+        byMonth.set(month, (byMonth.get(month) ?? 0) + delta);
+      }
+      for (const [month, delta] of byMonth) if (delta !== 0) months.push([...columns, month, delta]);
+    }
+    return { days, months };
+  }
+
+  clear(): void {
+    this.bySeries.clear();
+    this.days = 0;
+  }
+}
+
+/** Deltas gathered over a batch (or a whole rebuild), written with one upsert per table and chunk. */
 export class StockDeltas {
-  private readonly byDay = new Map<string, number>();
+  private readonly deltas = new SeriesDeltas();
   private recordedUpTo = '';
 
   /** An interval of the current knowledge appeared (`sign` 1) or stopped being current (−1). */
   add(scope: string, status: string, validFrom: string, validTo: string, onHungerStrike: boolean, profile: StockProfile, sign: 1 | -1): void {
     // An empty interval counts on no day; its +1 and −1 would not cancel out for days between.
     if (!(validFrom < validTo)) return;
-    for (const measure of stockMeasures(status, onHungerStrike, profile)) {
-      this.bump(`${scope}\u0000${measure}\u0000${validFrom}`, sign);
-      this.bump(`${scope}\u0000${measure}\u0000${validTo}`, -sign);
-    }
+    for (const measure of stockMeasures(status, onHungerStrike, profile)) this.deltas.bump(`${scope}\u0000${measure}`, validFrom, validTo, sign);
   }
 
   /** Distinct (scope, measure, day) keys gathered: what a flush would write. */
   get size(): number {
-    return this.byDay.size;
+    return this.deltas.size;
   }
 
   /** The recording instant of an applied event. */
@@ -77,22 +125,8 @@ export class StockDeltas {
     if (at > this.recordedUpTo) this.recordedUpTo = at;
   }
 
-  private bump(key: string, by: number): void {
-    this.byDay.set(key, (this.byDay.get(key) ?? 0) + by);
-  }
-
   async flush(q: Runner, postgres: boolean): Promise<void> {
-    const byMonth = new Map<string, number>();
-    const days: [string, string, string, number][] = [];
-    for (const [key, delta] of this.byDay) {
-      if (delta === 0) continue;
-      const [scope, measure, day] = key.split('\u0000') as [string, string, string];
-      days.push([scope, measure, day, delta]);
-      const monthKey = `${scope}\u0000${measure}\u0000${day.slice(0, 7)}`;
-      byMonth.set(monthKey, (byMonth.get(monthKey) ?? 0) + delta);
-    }
-    const months: [string, string, string, number][] = [];
-    for (const [key, delta] of byMonth) if (delta !== 0) months.push([...(key.split('\u0000') as [string, string, string]), delta]);
+    const { days, months } = this.deltas.rows();
     await upsertDeltas(q, postgres, 'stock_deltas_by_day', ['scope', 'measure', 'on_day'], days);
     await upsertDeltas(q, postgres, 'stock_deltas_by_month', ['scope', 'measure', 'in_month'], months);
     if (this.recordedUpTo !== '') {
@@ -103,7 +137,7 @@ export class StockDeltas {
         [STOCK_KNOWLEDGE_NAME, this.recordedUpTo],
       );
     }
-    this.byDay.clear();
+    this.deltas.clear();
     this.recordedUpTo = '';
   }
 }
@@ -129,41 +163,23 @@ export function parseGroupMeasure(measure: string): { status: string; value: str
  * ungrouped ones, in `stock_group_deltas_by_day` / `_by_month` keyed (scope, dimension, period, measure).
  */
 export class StockGroupDeltas {
-  private readonly byDay = new Map<string, number>();
+  private readonly deltas = new SeriesDeltas();
 
   get size(): number {
-    return this.byDay.size;
+    return this.deltas.size;
   }
 
   add(scope: string, status: string, validFrom: string, validTo: string, facility: string | null, nationalities: readonly string[], sign: 1 | -1): void {
     if (!(validFrom < validTo)) return;
-    const measures: [GroupDimension, string][] = [['facility', groupMeasure(status, facility)]];
-    for (const n of new Set(nationalities)) measures.push(['nationality', groupMeasure(status, n)]);
-    for (const [dimension, measure] of measures) {
-      this.bump(`${scope}\u0000${dimension}\u0000${measure}\u0000${validFrom}`, sign);
-      this.bump(`${scope}\u0000${dimension}\u0000${measure}\u0000${validTo}`, -sign);
-    }
-  }
-
-  private bump(key: string, by: number): void {
-    this.byDay.set(key, (this.byDay.get(key) ?? 0) + by);
+    this.deltas.bump(`${scope}\u0000facility\u0000${groupMeasure(status, facility)}`, validFrom, validTo, sign);
+    for (const n of new Set(nationalities)) this.deltas.bump(`${scope}\u0000nationality\u0000${groupMeasure(status, n)}`, validFrom, validTo, sign);
   }
 
   async flush(q: Runner, postgres: boolean): Promise<void> {
-    const byMonth = new Map<string, number>();
-    const days: [string, string, string, string, number][] = [];
-    for (const [key, delta] of this.byDay) {
-      if (delta === 0) continue;
-      const [scope, dimension, measure, day] = key.split('\u0000') as [string, string, string, string];
-      days.push([scope, dimension, measure, day, delta]);
-      const monthKey = `${scope}\u0000${dimension}\u0000${measure}\u0000${day.slice(0, 7)}`;
-      byMonth.set(monthKey, (byMonth.get(monthKey) ?? 0) + delta);
-    }
-    const months: [string, string, string, string, number][] = [];
-    for (const [key, delta] of byMonth) if (delta !== 0) months.push([...(key.split('\u0000') as [string, string, string, string]), delta]);
+    const { days, months } = this.deltas.rows();
     await upsertDeltas(q, postgres, 'stock_group_deltas_by_day', ['scope', 'dimension', 'measure', 'on_day'], days);
     await upsertDeltas(q, postgres, 'stock_group_deltas_by_month', ['scope', 'dimension', 'measure', 'in_month'], months);
-    this.byDay.clear();
+    this.deltas.clear();
   }
 }
 
