@@ -167,7 +167,7 @@ export function renderMarkdown(r: BenchResults): string {
   out.push(`| raw INSERT of the rows the rebuild wrote (${n(rb.writeFloor.rows)} rows, 5,000 per transaction, final state, no UPDATEs) | ${n(rb.writeFloor.events)} | ${rb.writeFloor.seconds.toFixed(2)} | ${n(rb.writeFloor.eventsPerSecond)} (${n(rb.writeFloor.rowsPerSecond)} rows/s) | | |`);
   out.push('');
   out.push(
-    `Read-model rows after the rebuild: ${Object.entries(rb.port.readModelRows).map(([k, v]) => `${k} ${n(v)}`).join(', ')} (closedByUpdate: history rows whose \`recorded_to\` was set by a later event, one UPDATE each). ` +
+    `Read-model rows after the rebuild: ${Object.entries(rb.port.readModelRows).map(([k, v]) => `${k} ${n(v)}`).join(', ')} (closedRows: history rows a later event ended, written with their final \`recorded_to\`). ` +
       (rb.port.heapRetainedAfter !== null ? `Heap still in use after the rebuild, after a full GC: ${mibText(rb.port.heapRetainedAfter)}. ` : '') +
       'Each figure ran in a process of its own (the harness\'s own memory is not in it).',
   );
@@ -200,21 +200,9 @@ export function renderMarkdown(r: BenchResults): string {
     out.push('');
   }
 
-  const q = r.queries;
   out.push('### Queries');
   out.push('');
-  out.push(`${n(q.samples)} samples per figure (after 20 warm-up queries) over ${n(q.cases)} cases; read models in SQLite. \`countByStatus\` uses scope \`confirmed\` (the statistics' default); the reference runs the interval range scan as a better-sqlite3 prepared statement and must give the same counts (with \`knownAt\` = now the port reads the per-day deltas instead; in the past, the same SQL). "knownAt in the past" draws an instant between the first and last recording and an \`asOf\` day before it.`);
-  out.push('');
-  out.push('| Query | p50 | p95 | p99 | mean | max | reference p50 / p95 / p99 |');
-  out.push('|---|---|---|---|---|---|---|');
-  const ql = (name: string, f: { port: Latency; raw: Latency }) =>
-    out.push(
-      `| ${name} | ${f.port.p50.toFixed(2)} ms | ${f.port.p95.toFixed(2)} ms | ${f.port.p99.toFixed(2)} ms | ${f.port.mean.toFixed(2)} ms | ${f.port.max.toFixed(2)} ms | ${f.raw.p50.toFixed(2)} / ${f.raw.p95.toFixed(2)} / ${f.raw.p99.toFixed(2)} ms |`,
-    );
-  ql('countByStatus, knownAt = now', q.knownAtNow);
-  ql('countByStatus, knownAt in the past', q.knownAtPast);
-  ql('viewCase(readStream(case)), knownAt = now', q.viewCase);
-  out.push('');
+  queryTable(out, r.queries);
 
   if (r.peer) peerDetails(out, r.peer);
   if (r.http) httpDetails(out, r.http);
@@ -234,6 +222,24 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('Machine-readable: the `.json` file beside this one.');
   out.push('');
   return out.join('\n');
+}
+
+/** What the query figures measure, and their table (shared with the scale run's report). */
+export function queryTable(out: string[], q: BenchResults['queries']): void {
+  out.push(
+    `${n(q.samples)} samples per figure (after 20 warm-up queries) over ${n(q.cases)} cases; read models in SQLite. \`countByStatus\` uses scope \`confirmed\` (the statistics' default); the reference runs the interval range scan as a better-sqlite3 prepared statement and must give the same counts (with \`knownAt\` = now the port reads the per-day deltas instead; in the past, the same SQL). "knownAt in the past" draws an instant between the first and last recording and an \`asOf\` day before it.`,
+  );
+  out.push('');
+  out.push('| Query | p50 | p95 | p99 | mean | max | reference p50 / p95 / p99 |');
+  out.push('|---|---|---|---|---|---|---|');
+  const ql = (name: string, f: { port: Latency; raw: Latency }) =>
+    out.push(
+      `| ${name} | ${f.port.p50.toFixed(2)} ms | ${f.port.p95.toFixed(2)} ms | ${f.port.p99.toFixed(2)} ms | ${f.port.mean.toFixed(2)} ms | ${f.port.max.toFixed(2)} ms | ${f.raw.p50.toFixed(2)} / ${f.raw.p95.toFixed(2)} / ${f.raw.p99.toFixed(2)} ms |`,
+    );
+  ql('countByStatus, knownAt = now', q.knownAtNow);
+  ql('countByStatus, knownAt in the past', q.knownAtPast);
+  ql('viewCase(readStream(case)), knownAt = now', q.viewCase);
+  out.push('');
 }
 
 function peerDetails(out: string[], p: PeerResults): void {

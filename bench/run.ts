@@ -23,7 +23,7 @@
  *
  * Missed targets never fail the run; an exception does (exit code 1).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -37,6 +37,7 @@ import { appendSqliteSideBySide, type AppendFigure } from './sqlite-append.js';
 import { httpSideBySide, type HttpFigure } from './http.js';
 import { dashboardFirstRender } from './web-dashboard.js';
 import { peerSideBySide } from './peer.js';
+import { runWorker } from './worker-process.js';
 import type { Latency } from './stats.js';
 
 const DEFAULT_CASES = 20_000;
@@ -119,25 +120,6 @@ function codeVersion(): { commit: string; uncommittedChanges: boolean | null } {
     const commit = process.env['BENCH_COMMIT'];
     return commit ? { commit, uncommittedChanges: false } : { commit: 'unknown', uncommittedChanges: null };
   }
-}
-
-/** Runs `worker.js <mode> ...` in a process of its own and returns the JSON it prints. */
-function worker<T>(mode: string, args: string[], nodeFlags: string[] = []): Promise<T> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, join(here, 'worker.js'), mode, ...args], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`worker ${mode} exited with code ${code}`));
-      const line = out.trim().split('\n').pop() ?? '';
-      try {
-        resolvePromise(JSON.parse(line) as T);
-      } catch {
-        reject(new Error(`worker ${mode} printed no result: ${out.slice(-500)}`));
-      }
-    });
-  });
 }
 
 interface ReadFigure {
@@ -242,19 +224,19 @@ async function main(): Promise<void> {
     dataset.appends.length = 0;
     imports.length = 0;
     log('rebuild reference: read the log and JSON.parse it');
-    const raw1 = await worker<ReadFigure>('raw-read', ['--events', logFile]);
+    const raw1 = await runWorker<ReadFigure>('raw-read', ['--events', logFile]);
     log('rebuild: Projector.rebuild() (createProjector, SQLite read models)');
-    const rebuild = await worker<RebuildFigure>('rebuild', ['--events', logFile, '--read-models', join(work, 'log', 'read-models.sqlite')], ['--expose-gc']);
+    const rebuild = await runWorker<RebuildFigure>('rebuild', ['--events', logFile, '--read-models', join(work, 'log', 'read-models.sqlite')], ['--expose-gc']);
     log('rebuild reference again, then the log through EventStore.readAll');
-    const raw2 = await worker<ReadFigure>('raw-read', ['--events', logFile]);
-    const portRead = await worker<ReadFigure>('port-read', ['--events', logFile]);
+    const raw2 = await runWorker<ReadFigure>('raw-read', ['--events', logFile]);
+    const portRead = await runWorker<ReadFigure>('port-read', ['--events', logFile]);
     const rawRead = raw2.eventsPerSecond > raw1.eventsPerSecond ? raw2 : raw1;
     log('rebuild write floor: the same read-model rows inserted raw');
-    const writeFloor = await worker<WriteFloor>('raw-write-models', ['--read-models', join(work, 'log', 'read-models.sqlite'), '--out', join(work, 'floor', 'read-models.sqlite')]);
+    const writeFloor = await runWorker<WriteFloor>('raw-write-models', ['--read-models', join(work, 'log', 'read-models.sqlite'), '--out', join(work, 'floor', 'read-models.sqlite')]);
 
     // --- queries --------------------------------------------------------------------------------
     log(`as-of queries (${o.samples} samples each)`);
-    const queries = await worker<QueryFigures>('queries', [
+    const queries = await runWorker<QueryFigures>('queries', [
       '--events',
       logFile,
       '--read-models',
@@ -270,7 +252,7 @@ async function main(): Promise<void> {
     if (o.profile) {
       log('profiled rebuild (node --cpu-prof), not timed');
       const profDir = join(work, 'profile');
-      const profiled = await worker<RebuildFigure>('rebuild', ['--events', logFile, '--read-models', join(profDir, 'read-models.sqlite')], [
+      const profiled = await runWorker<RebuildFigure>('rebuild', ['--events', logFile, '--read-models', join(profDir, 'read-models.sqlite')], [
         '--cpu-prof',
         '--cpu-prof-dir',
         profDir,

@@ -1,6 +1,6 @@
 /** The scale run's results: their JSON shape, the figures against the issue's targets, and the markdown. */
 import type { DatasetStats } from './generator.js';
-import type { BenchResults, Row } from './report.js';
+import { queryTable, type BenchResults, type Row } from './report.js';
 import type { Latency } from './stats.js';
 
 /** The sizes the issue states its targets at: the query targets in cases, the memory target in events. */
@@ -173,7 +173,7 @@ export function renderScaleMarkdown(r: ScaleResults): string {
   out.push(`| raw read + JSON.parse | ${n(rb.raw.events)} | ${rb.raw.seconds.toFixed(2)} | ${n(rb.raw.eventsPerSecond)} | ${mibText(rb.raw.peakRssSampled)} | ${mibText(rb.raw.maxRss)} |`);
   out.push('');
   out.push(
-    `Read-model rows after the rebuild: ${Object.entries(rb.port.readModelRows).map(([k, v]) => `${k} ${n(v)}`).join(', ')} (closedByUpdate: history rows whose \`recorded_to\` was set by a later event). ` +
+    `Read-model rows after the rebuild: ${Object.entries(rb.port.readModelRows).map(([k, v]) => `${k} ${n(v)}`).join(', ')} (closedRows: history rows a later event ended, written with their final \`recorded_to\`). ` +
       (rb.port.heapRetainedAfter !== null ? `Heap still in use after the rebuild, after a full GC: ${mibText(rb.port.heapRetainedAfter)}. ` : '') +
       'Each figure ran in a process of its own, on a fresh read-model file.',
   );
@@ -181,21 +181,7 @@ export function renderScaleMarkdown(r: ScaleResults): string {
 
   out.push('## Queries');
   out.push('');
-  out.push(
-    `${n(q.samples)} samples per figure (after 20 warm-up queries) over ${n(q.cases)} cases; read models in SQLite. \`countByStatus\` uses scope \`confirmed\`; the reference runs the interval range scan as a better-sqlite3 prepared statement and must give the same counts ` +
-      '(with `knownAt` = now the port reads the per-day deltas instead; in the past, the same SQL). "knownAt in the past" draws an instant between the first and last recording and an `asOf` day before it.',
-  );
-  out.push('');
-  out.push('| Query | p50 | p95 | p99 | mean | max | reference p50 / p95 / p99 |');
-  out.push('|---|---|---|---|---|---|---|');
-  const ql = (name: string, f: { port: Latency; raw: Latency }) =>
-    out.push(
-      `| ${name} | ${f.port.p50.toFixed(2)} ms | ${f.port.p95.toFixed(2)} ms | ${f.port.p99.toFixed(2)} ms | ${f.port.mean.toFixed(2)} ms | ${f.port.max.toFixed(2)} ms | ${f.raw.p50.toFixed(2)} / ${f.raw.p95.toFixed(2)} / ${f.raw.p99.toFixed(2)} ms |`,
-    );
-  ql('countByStatus, knownAt = now', q.knownAtNow);
-  ql('countByStatus, knownAt in the past', q.knownAtPast);
-  ql('viewCase(readStream(case)), knownAt = now', q.viewCase);
-  out.push('');
+  queryTable(out, q);
 
   out.push('## Data set');
   out.push('');

@@ -16,12 +16,13 @@
  *
  * Missed targets never fail the run; an exception does (exit code 1).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runWorker } from './worker-process.js';
 import Database from 'better-sqlite3';
 import { SqliteEventStore, type NewEvent } from '#event-store';
 import { generateCase, type DatasetStats } from './generator.js';
@@ -84,25 +85,6 @@ function codeVersion(): ScaleResults['code'] {
   } catch {
     return { commit: 'unknown', uncommittedChanges: null, changedPaths: [] };
   }
-}
-
-/** Runs `worker.js <mode> ...` in a process of its own and returns the JSON it prints. */
-function worker<T>(mode: string, args: string[], nodeFlags: string[] = []): Promise<T> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, join(here, 'worker.js'), mode, ...args], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`worker ${mode} exited with code ${code}`));
-      const line = out.trim().split('\n').pop() ?? '';
-      try {
-        resolvePromise(JSON.parse(line) as T);
-      } catch {
-        reject(new Error(`worker ${mode} printed no result: ${out.slice(-500)}`));
-      }
-    });
-  });
 }
 
 /** Removes a SQLite database and the files SQLite keeps beside it. */
@@ -296,15 +278,15 @@ async function main(): Promise<void> {
 
     // --- rebuild ----------------------------------------------------------------------------------
     log('rebuild reference: read the log and JSON.parse it');
-    const raw = await worker<ReadFigure>('raw-read', ['--events', logFile]);
+    const raw = await runWorker<ReadFigure>('raw-read', ['--events', logFile]);
     removeDatabase(readModels);
     log('rebuild: Projector.rebuild() (createProjector, SQLite read models)');
-    const rebuild = await worker<RebuildFigure>('rebuild', ['--events', logFile, '--read-models', readModels], ['--expose-gc']);
+    const rebuild = await runWorker<RebuildFigure>('rebuild', ['--events', logFile, '--read-models', readModels], ['--expose-gc']);
     log(`rebuild: ${n(rebuild.eventsPerSecond)} events/s against ${n(raw.eventsPerSecond)} for the raw read`);
 
     // --- queries ----------------------------------------------------------------------------------
     log(`as-of queries (${o.samples} samples each)`);
-    const queries = await worker<QueryFigures>('queries', ['--events', logFile, '--read-models', readModels, '--samples', String(o.samples), '--seed', String(o.seed)]);
+    const queries = await runWorker<QueryFigures>('queries', ['--events', logFile, '--read-models', readModels, '--samples', String(o.samples), '--seed', String(o.seed)]);
 
     // --- results ----------------------------------------------------------------------------------
     const results: ScaleResults = {

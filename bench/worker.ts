@@ -62,7 +62,7 @@ async function rebuild(): Promise<object> {
               (SELECT COUNT(*) FROM status_intervals) AS statusIntervals, (SELECT COUNT(*) FROM flow_facts) AS flowFacts,
               (SELECT COUNT(*) FROM amnesty_request_intervals) AS amnestyRequestIntervals, (SELECT COUNT(*) FROM audit_log) AS auditLog,
               (SELECT COUNT(*) FROM status_intervals WHERE ${open}) + (SELECT COUNT(*) FROM flow_facts WHERE ${open})
-                + (SELECT COUNT(*) FROM amnesty_request_intervals WHERE ${open}) AS closedByUpdate`,
+                + (SELECT COUNT(*) FROM amnesty_request_intervals WHERE ${open}) AS closedRows`,
     )) as Record<string, number>[];
     // What stays on the heap once the rebuild is done (mostly the projection's cache of folded cases).
     const gc = (globalThis as { gc?: () => void }).gc;
