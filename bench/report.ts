@@ -8,7 +8,7 @@ import type { DashboardFigure } from './web-dashboard.js';
 import type { PeerResults, PeerSide } from './peer.js';
 import type { ProfileSummary } from './profile.js';
 import type { AppendFigure } from './sqlite-append.js';
-import type { Latency } from './stats.js';
+import type { Latency, MachineDescription } from './stats.js';
 
 export interface Row {
   figure: string;
@@ -33,15 +33,7 @@ export interface BenchResults {
   label: string;
   code: { commit: string; uncommittedChanges: boolean | null };
   options: { cases: number; seed: number; samples: number; pgCases: number; quick: boolean; peerCases?: number; httpCases?: number };
-  machine: {
-    cores: number;
-    cpuModel: string;
-    memoryGiB: number;
-    node: string;
-    platform: string;
-    loadAverageStart: number[];
-    loadAverageEnd: number[];
-  };
+  machine: MachineDescription;
   dataset: DatasetStats & { generationSeconds: number };
   sqlite: { singlePort: AppendFigure; singleRaw: AppendFigure; batchedPort: AppendFigure; batchedRaw: AppendFigure; segments: number };
   postgres:
@@ -215,13 +207,18 @@ export function renderMarkdown(r: BenchResults): string {
       `${n(d.backdated)} backdated events (recorded after an event of the same case with a later day), ${n(d.recordedLate)} recorded on a later day than they happened, ${n(d.reported)} \`reported\` events, ${n(d.confirmations)} confirmations, ${n(d.retractions)} retractions.`,
   );
   out.push('');
+  eventTypesAndFooter(out, d.byType);
+  return out.join('\n');
+}
+
+/** The data set's events by type, and where the machine-readable results are (the last lines of a results file). */
+export function eventTypesAndFooter(out: string[], byType: Record<string, number>): void {
   out.push('| Event type | Count |');
   out.push('|---|---|');
-  for (const [type, count] of Object.entries(d.byType)) out.push(`| ${type} | ${n(count)} |`);
+  for (const [type, count] of Object.entries(byType)) out.push(`| ${type} | ${n(count)} |`);
   out.push('');
   out.push('Machine-readable: the `.json` file beside this one.');
   out.push('');
-  return out.join('\n');
 }
 
 /** What the query figures measure, and their table (shared with the scale run's report). */

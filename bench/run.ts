@@ -25,7 +25,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -38,7 +38,7 @@ import { httpSideBySide, type HttpFigure } from './http.js';
 import { dashboardFirstRender } from './web-dashboard.js';
 import { peerSideBySide } from './peer.js';
 import { runWorker } from './worker-process.js';
-import type { Latency } from './stats.js';
+import { describeMachine, type Latency } from './stats.js';
 
 const DEFAULT_CASES = 20_000;
 const QUICK_CASES = 1_000;
@@ -285,15 +285,7 @@ async function main(): Promise<void> {
       label: o.label,
       code: codeVersion(),
       options: { cases: o.cases, seed: o.seed, samples: o.samples, pgCases: o.postgres ? o.pgCases : 0, quick: o.quick, peerCases: o.peer ? o.peerCases : 0, httpCases: o.http ? o.httpCases : 0 },
-      machine: {
-        cores: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        memoryGiB: totalmem() / 1024 ** 3,
-        node: process.version,
-        platform: `${process.platform} ${process.arch}`,
-        loadAverageStart: loadStart,
-        loadAverageEnd: loadavg(),
-      },
+      machine: describeMachine(loadStart),
       dataset: { ...dataset.stats, generationSeconds },
       sqlite,
       postgres,

@@ -1,6 +1,6 @@
 /** The scale run's results: their JSON shape, the figures against the issue's targets, and the markdown. */
 import type { DatasetStats } from './generator.js';
-import { queryTable, type BenchResults, type Row } from './report.js';
+import { eventTypesAndFooter, queryTable, type BenchResults, type Row } from './report.js';
 import type { Latency } from './stats.js';
 
 /** The sizes the issue states its targets at: the query targets in cases, the memory target in events. */
@@ -191,11 +191,6 @@ export function renderScaleMarkdown(r: ScaleResults): string {
       `${n(d.backdated)} backdated events (recorded after an event of the same case with a later day), ${n(d.recordedLate)} recorded on a later day than they happened, ${n(d.reported)} \`reported\` events, ${n(d.confirmations)} confirmations, ${n(d.retractions)} retractions.`,
   );
   out.push('');
-  out.push('| Event type | Count |');
-  out.push('|---|---|');
-  for (const [type, count] of Object.entries(d.byType)) out.push(`| ${type} | ${n(count)} |`);
-  out.push('');
-  out.push('Machine-readable: the `.json` file beside this one.');
-  out.push('');
+  eventTypesAndFooter(out, d.byType);
   return out.join('\n');
 }

@@ -18,10 +18,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { describeMachine } from './stats.js';
 import { runWorker } from './worker-process.js';
 import Database from 'better-sqlite3';
 import { SqliteEventStore, type NewEvent } from '#event-store';
@@ -293,15 +294,7 @@ async function main(): Promise<void> {
       generatedAt: new Date().toISOString(),
       code,
       options: { cases: o.cases, seed: o.seed, samples: o.samples },
-      machine: {
-        cores: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        memoryGiB: totalmem() / 1024 ** 3,
-        node: process.version,
-        platform: `${process.platform} ${process.arch}`,
-        loadAverageStart: loadStart,
-        loadAverageEnd: loadavg(),
-      },
+      machine: describeMachine(loadStart),
       log: { ...build, reused },
       rebuild: { port: rebuild, raw },
       queries,

@@ -1,4 +1,5 @@
 /** Small statistics and memory helpers shared by the harness and its worker. */
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export interface Latency {
   samples: number;
@@ -47,3 +48,26 @@ export class RssSampler {
 }
 
 export const mib = (bytes: number) => bytes / (1024 * 1024);
+
+export interface MachineDescription {
+  cores: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  loadAverageStart: number[];
+  loadAverageEnd: number[];
+}
+
+/** The machine a run measured on, with the load average when it started and now (the machine is often shared). */
+export function describeMachine(loadAverageStart: number[]): MachineDescription {
+  return {
+    cores: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: totalmem() / 1024 ** 3,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverageStart,
+    loadAverageEnd: loadavg(),
+  };
+}
