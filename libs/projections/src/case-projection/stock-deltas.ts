@@ -52,6 +52,14 @@ export function stockMeasures(status: string, onHungerStrike: boolean, profile: 
 
 type Runner = Pick<QueryRunner, 'query' | 'connection'> | Pick<EntityManager, 'query' | 'connection'>;
 
+/** Orders delta rows (series columns…, period, delta) as the tables' keys do: (…, period, measure). */
+function inKeyOrder(a: (string | number)[], b: (string | number)[]): number {
+  const last = a.length - 3;
+  for (let i = 0; i < last; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  for (const i of [last + 1, last]) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return 0;
+}
+
 /**
  * Deltas by series (the key columns before the day, joined by NUL) and by day. Nested, so that a
  * bump joins no day into a key: a rebuild bumps every open interval's series twice.
@@ -94,7 +102,9 @@ class SeriesDeltas {
       }
       for (const [month, delta] of byMonth) if (delta !== 0) months.push([...columns, month, delta]);
     }
-    return { days, months };
+    // In primary-key order (the series' columns but its last, the period, the last): inserted in
+    // that order, each row goes after the previous one instead of to a random page of the key.
+    return { days: days.sort(inKeyOrder), months: months.sort(inKeyOrder) };
   }
 
   clear(): void {
