@@ -69,20 +69,16 @@ function layerOf(frame: CallFrame): string {
 }
 
 /** Stack-contains rules: a sample counts for a rule when any frame of its stack matches. */
-const TYPEORM_PARAMETERS = new Set(['hasParameter', 'getParameters', 'setParameter', 'setParameters', 'escapeQueryWithParameters', 'createParameter']);
 const INCLUSIVE_RULES: { name: string; match: (f: CallFrame) => boolean }[] = [
-  { name: 'TypeORM (query building, entity mapping, driver), incl. the SQLite calls it makes', match: (f) => f.url.includes('/node_modules/typeorm/') },
-  { name: '  BetterSqlite3QueryRunner.query (prepare + run every statement: no statement cache)', match: (f) => f.functionName === 'query' && f.url.includes('BetterSqlite3QueryRunner') },
-  { name: '  QueryBuilder parameter handling (hasParameter, getParameters, escapeQueryWithParameters...)', match: (f) => f.url.includes('/node_modules/typeorm/') && TYPEORM_PARAMETERS.has(f.functionName) },
-  { name: '  InsertQueryBuilder (history rows, audit_log, profiles)', match: (f) => f.url.includes('InsertQueryBuilder') },
-  { name: '  UpdateQueryBuilder (closing rows: recorded_to, one UPDATE per closed row)', match: (f) => f.url.includes('UpdateQueryBuilder') },
+  { name: 'TypeORM (driver), incl. the statements run through it: commits, CREATE INDEX, DELETE', match: (f) => f.url.includes('/node_modules/typeorm/') },
+  { name: '  BetterSqlite3QueryRunner.query (statements run through TypeORM)', match: (f) => f.functionName === 'query' && f.url.includes('BetterSqlite3QueryRunner') },
   { name: 'libs/domain (fold, timeline, history)', match: (f) => f.url.includes('/dist/libs/domain/') },
-  { name: '  historyOf (valid-time history of the case, twice per event: all + confirmed)', match: (f) => f.functionName === 'historyOf' },
+  { name: '  HistoryWalk.advance (each scope\'s history followed event by event)', match: (f) => f.functionName === 'advance' && f.url.includes('/dist/libs/domain/') },
   { name: '  evolve / foldCase / foldTimeline (the event folded into the case state)', match: (f) => f.url.includes('/dist/libs/domain/') && (f.functionName === 'evolve' || f.functionName === 'foldCase' || f.functionName === 'foldTimeline') },
-  { name: '  DomainError constructor (anomalies of the confirmed-only timeline; each captures a stack)', match: (f) => f.functionName === 'DomainError' },
-  { name: 'historyRows (rows of a history, JSON.stringify of each as its key)', match: (f) => f.functionName === 'historyRows' },
-  { name: 'CaseHistoryProjection.load (cache miss: readStream + fold of the stream so far)', match: (f) => f.functionName === 'load' && f.url.includes('case-history.projection') },
-  { name: 'libs/event-store (readAll / readStream: SELECT, JSON.parse, row mapping)', match: (f) => f.url.includes('/dist/libs/event-store/') },
+  { name: 'historyRows (history items to rows, keyed for the diff)', match: (f) => f.functionName === 'historyRows' },
+  { name: 'insertValues / insertRows / execute (prepared statements: rows and count deltas)', match: (f) => f.url.includes('raw-rows') && ['insertValues', 'insertRows', 'execute'].includes(f.functionName) },
+  { name: 'count deltas (StockDeltas / StockGroupDeltas add and flush)', match: (f) => f.url.includes('stock-deltas') },
+  { name: 'libs/event-store (readAll / readStreams: SELECT, JSON.parse, row mapping)', match: (f) => f.url.includes('/dist/libs/event-store/') },
   { name: 'garbage collection', match: (f) => f.functionName === '(garbage collector)' },
 ];
 
