@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { caseIdOf, decodeCaseEvent } from '#application';
-import { caseHistory, foldCase, historyOf, HistoryWalk, makeEvolve, timelineFor, type CaseModelOptions, type CaseState, type OpenedCase, type TimelineEntry } from '#domain';
+import { caseHistory, foldCase, HistoryWalk, makeEvolve, timelineFor, type CaseModelOptions, type CaseState, type OpenedCase, type TimelineEntry } from '#domain';
 import type { EventStore, RecordedEvent } from '#event-store';
 import type { Projection } from '../projection.js';
 import { OPEN_INSTANT, OPEN_POSITION } from '../schema/read-model.entities.js';
@@ -258,7 +258,7 @@ export class CaseHistoryProjection implements Projection {
   /** The rows of both scopes. The maps are only read, so both scopes may share one. */
   private rowsOf(state: CaseState): Record<Scope, Map<string, HistoryRow>> {
     if (state.kind !== 'opened') return { all: new Map(), confirmed: new Map() };
-    const all = historyRows(historyOf(state, 'all', this.options));
+    const all = historyRows(caseHistory(state.timeline));
     const confirmed = this.confirmedTimeline(state);
     return { all, confirmed: confirmed === state.timeline ? all : historyRows(caseHistory(confirmed)) };
   }

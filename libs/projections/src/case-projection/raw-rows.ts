@@ -146,37 +146,20 @@ function nativeStatement(db: NativeSqlite, sql: string) {
   return statement;
 }
 
-/** Inserts `rows` in order: full statements of ROWS_PER_STATEMENT rows, then one row per statement. */
+/** A row property as its column stores it: flags as 0/1, a missing value as null. */
+const columnValue = (v: unknown, kind?: 'flag'): unknown => (kind === 'flag' ? (v ? 1 : 0) : v === undefined ? null : v);
+
+const columnsOf = (table: RowTable) => table.columns as readonly (readonly [string, string, 'flag'?])[];
+
+/** Inserts `rows` in order (their properties flattened into `insertValues`). */
 export async function insertRows(tx: EntityManager, table: RowTable, rows: readonly Record<string, unknown>[]): Promise<void> {
-  const postgres = isPostgres(tx);
-  const native = nativeSqlite(tx);
-  let i = 0;
-  const values = (from: number, to: number) => {
-    const out: unknown[] = [];
-    for (let r = from; r < to; r++) {
-      const row = rows[r]!;
-      for (const [, property, kind] of table.columns as readonly (readonly [string, string, 'flag'?])[]) {
-        const v = row[property];
-        out.push(kind === 'flag' ? (v ? 1 : 0) : v === undefined ? null : v);
-      }
-    }
-    return out;
-  };
-  if (native !== null) {
-    const many = nativeStatement(native, cachedInsertSql(table, ROWS_PER_STATEMENT, false));
-    for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) many.run(values(i, i + ROWS_PER_STATEMENT));
-    const one = nativeStatement(native, cachedInsertSql(table, 1, false));
-    for (; i < rows.length; i++) one.run(values(i, i + 1));
-    return;
-  }
-  for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) {
-    await tx.query(cachedInsertSql(table, ROWS_PER_STATEMENT, postgres), values(i, i + ROWS_PER_STATEMENT));
-  }
-  for (; i < rows.length; i++) await tx.query(cachedInsertSql(table, 1, postgres), values(i, i + 1));
+  const values: unknown[] = [];
+  for (const row of rows) for (const [, property, kind] of columnsOf(table)) values.push(columnValue(row[property], kind));
+  await insertValues(tx, table, values);
 }
 
 /** The content columns of a history table: what follows the bitemporal ones. */
-export const contentColumns = (table: HistoryTable) => ROW_TABLES[table].columns.slice(BITEMPORAL.length) as readonly (readonly [string, string, 'flag'?])[];
+export const contentColumns = (table: HistoryTable) => columnsOf(ROW_TABLES[table]).slice(BITEMPORAL.length);
 
 /**
  * Appends one history row's values to `out`, in the table's column order, without building a row
@@ -194,13 +177,10 @@ export function pushHistoryRow(
   content: Readonly<Record<string, unknown>>,
 ): void {
   out.push(caseId, scope, recordedFrom, recordedFromPosition, recordedTo, recordedToPosition);
-  for (const [, property, kind] of contentColumns(table)) {
-    const v = content[property];
-    out.push(kind === 'flag' ? (v ? 1 : 0) : v === undefined ? null : v);
-  }
+  for (const [, property, kind] of contentColumns(table)) out.push(columnValue(content[property], kind));
 }
 
-/** Inserts rows already flattened into `values` (each row's values in the table's column order). */
+/** Inserts rows already flattened into `values` (each row's values in column order): full statements of ROWS_PER_STATEMENT rows, then one row per statement. */
 export async function insertValues(tx: EntityManager, table: RowTable, values: readonly unknown[]): Promise<void> {
   const width = table.columns.length;
   const rows = values.length / width;
@@ -236,8 +216,7 @@ export async function closeRow(
   const p = (i: number) => (postgres ? `$${i}` : '?');
   const match: string[] = [];
   for (const [column, property, kind] of contentColumns(table)) {
-    const v = c.content[property];
-    params.push(kind === 'flag' ? (v ? 1 : 0) : v === undefined ? null : v);
+    params.push(columnValue(c.content[property], kind));
     // PostgreSQL needs the parameter's type where it cannot infer it from a bare `IS`.
     match.push(`${column} IS NOT DISTINCT FROM ${p(params.length)}`);
   }
