@@ -223,8 +223,10 @@ describe('projection equivalence (property)', () => {
     if (process.env.DEBUG_PROP) console.log(seen);
     const runs = ON_POSTGRES ? 0.2 : 1;
     expect(seen.accepted).toBeGreaterThan(150 * runs);
-    expect(seen.streamRebuilds).toBeGreaterThan(5);
-    expect(seen.positionOrderRebuilds).toBeGreaterThan(5);
+    // Each run draws one of the two rebuilds: over PostgreSQL's 20 runs, more than 5 of either failed about 1 run in 50.
+    const eachRebuild = ON_POSTGRES ? 2 : 5;
+    expect(seen.streamRebuilds).toBeGreaterThan(eachRebuild);
+    expect(seen.positionOrderRebuilds).toBeGreaterThan(eachRebuild);
     expect(seen.retractions).toBeGreaterThan(10 * runs);
     // Confirmations are rare (a reported event must come first): the long SQLite run is the one that must see several.
     if (!ON_POSTGRES) expect(seen.confirmations).toBeGreaterThan(1);
