@@ -31,6 +31,8 @@ import {
   deprivedBreakdownsFromIntervals,
   stockGroupsKnownNow,
   stockKnownNow,
+  stockKnownThen,
+  statusCountsOf,
   type GroupCount,
   type StatusCounts,
 } from './queries/stock.queries.js';
@@ -38,6 +40,8 @@ import { flowsBetween } from './queries/flow.queries.js';
 import type { TimeQuery } from './queries/time-query.js';
 import { backfillStockDeltas } from './schema/1733100000000-stock-deltas.migration.js';
 import { backfillStockGroupDeltas } from './schema/1733200000000-stock-group-deltas.migration.js';
+import { backfillStockCorners } from './schema/1733400000000-stock-corners.migration.js';
+import { CORNER_TABLES } from './case-projection/stock-corners.js';
 import { GROUP_DIMENSIONS, type GroupDimension } from './case-projection/stock-deltas.js';
 
 /**
@@ -83,11 +87,13 @@ const opArb = fc.record({
   /** Days after the case's latest event; negative means a backdated event. */
   delta: fc.integer({ min: -40, max: 60 }),
   reported: fc.boolean(),
-  minutes: fc.integer({ min: 1, max: 3000 }),
+  // Now and then weeks pass between two records, so that knowledge spans several months.
+  minutes: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 3000 }) }, { weight: 1, arbitrary: fc.integer({ min: 20_000, max: 90_000 }) }),
   target: fc.nat(20),
   catchUp: fc.boolean(),
 });
-const queryArb = fc.record({ day: fc.integer({ min: -30, max: 450 }), knowledge: fc.double({ min: 0, max: 1, noNaN: true }), confirmedOnly: fc.boolean(), span: fc.nat(120) });
+/** `knowledge` spreads `knownAt` evenly over the run's recording span, edges included (fast-check's doubles crowd near 0). */
+const queryArb = fc.record({ day: fc.integer({ min: -30, max: 450 }), knowledge: fc.oneof({ weight: 5, arbitrary: fc.noBias(fc.integer({ min: 0, max: 1_000_000 })).map((n) => n / 1_000_000) }, { weight: 1, arbitrary: fc.constantFrom(0, 1) }), confirmedOnly: fc.boolean(), span: fc.nat(120) });
 
 class SteppingClock implements Clock {
   constructor(private t: number) {}
@@ -129,6 +135,10 @@ async function storedAndBackfilledDeltas(ds: DataSource): Promise<{ stored: unkn
     ...(await r.query('SELECT scope, in_month AS p, measure, delta FROM stock_deltas_by_month WHERE delta <> 0 ORDER BY scope, in_month, measure')),
     ...(await r.query('SELECT scope, dimension, on_day AS p, measure, delta FROM stock_group_deltas_by_day WHERE delta <> 0 ORDER BY scope, dimension, on_day, measure')),
     ...(await r.query('SELECT scope, dimension, in_month AS p, measure, delta FROM stock_group_deltas_by_month WHERE delta <> 0 ORDER BY scope, dimension, in_month, measure')),
+    ...(await r.query(`SELECT * FROM ${CORNER_TABLES.monthByMonth} WHERE delta <> 0 ORDER BY scope, recorded_month, valid_month, measure`)),
+    ...(await r.query(`SELECT * FROM ${CORNER_TABLES.monthByDay} WHERE delta <> 0 ORDER BY scope, valid_day, recorded_month, measure`)),
+    ...(await r.query(`SELECT * FROM ${CORNER_TABLES.dayByMonth} WHERE delta <> 0 ORDER BY scope, recorded_day, valid_month, measure`)),
+    ...(await r.query(`SELECT * FROM ${CORNER_TABLES.dayByDay} WHERE delta <> 0 ORDER BY scope, recorded_day, valid_day, measure`)),
   ].map((row: Record<string, unknown>) => ({ ...row, delta: Number(row['delta']) }));
   const stored = await read(ds);
   const runner = ds.createQueryRunner();
@@ -140,6 +150,8 @@ async function storedAndBackfilledDeltas(ds: DataSource): Promise<{ stored: unkn
     await runner.query('DELETE FROM stock_group_deltas_by_month');
     await backfillStockDeltas(runner);
     await backfillStockGroupDeltas(runner);
+    for (const table of Object.values(CORNER_TABLES)) await runner.query(`DELETE FROM ${table}`);
+    await backfillStockCorners(runner);
     return { stored, backfilled: await read(runner) };
   } finally {
     await runner.rollbackTransaction();
@@ -154,6 +166,7 @@ async function readModelRows(ds: DataSource): Promise<Record<string, string[]>> 
     case_profiles: '', case_nationalities: '', status_intervals: '', flow_facts: '', amnesty_request_intervals: '',
     stock_deltas_by_day: 'WHERE delta <> 0', stock_deltas_by_month: 'WHERE delta <> 0', stock_knowledge: '',
     stock_group_deltas_by_day: 'WHERE delta <> 0', stock_group_deltas_by_month: 'WHERE delta <> 0', projection_checkpoints: '',
+    ...Object.fromEntries(Object.values(CORNER_TABLES).map((t) => [t, 'WHERE delta <> 0'])),
   };
   for (const [table, where] of Object.entries(tables)) {
     const rows: Record<string, unknown>[] = await ds.query(`SELECT * FROM ${table} ${where}`);
@@ -217,12 +230,15 @@ const totalFlows = (f: Awaited<ReturnType<typeof flowsBetween>>) =>
 
 describe('projection equivalence (property)', () => {
   /** What the random histories actually exercised, so that the property cannot pass on trivial input. */
-  const seen = { groupedNow: 0, nullFacilityNow: 0, dualNationalNow: 0, streamRebuilds: 0, positionOrderRebuilds: 0, accepted: 0, retractions: 0, confirmations: 0, backdated: 0, reported: 0, deprivedNow: 0, onHungerStrikeNow: 0 };
+  const seen = { knownThenEarlierMonths: 0, knownThenEarlierDays: 0, groupedNow: 0, nullFacilityNow: 0, dualNationalNow: 0, streamRebuilds: 0, positionOrderRebuilds: 0, accepted: 0, retractions: 0, confirmations: 0, backdated: 0, reported: 0, deprivedNow: 0, onHungerStrikeNow: 0 };
 
   afterAll(() => {
     if (process.env.DEBUG_PROP) console.log(seen);
     const runs = ON_POSTGRES ? 0.2 : 1;
     expect(seen.accepted).toBeGreaterThan(150 * runs);
+    // Past knowledge was asked where the corners' recording months, and days of knownAt's month, counted.
+    expect(seen.knownThenEarlierMonths).toBeGreaterThan(50 * runs);
+    expect(seen.knownThenEarlierDays).toBeGreaterThan(50 * runs);
     // Each run draws one of the two rebuilds: over PostgreSQL's 20 runs, more than 5 of either failed about 1 run in 50.
     const eachRebuild = ON_POSTGRES ? 2 : 5;
     expect(seen.streamRebuilds).toBeGreaterThan(eachRebuild);
@@ -308,7 +324,14 @@ describe('projection equivalence (property)', () => {
               scope: qa.confirmedOnly ? 'confirmed' : 'all',
             };
             const expected = await foldCounts(cases, q);
+            const firstRecorded = cases.flat().reduce((t, e) => (e.recordedAt < t ? e.recordedAt : t), lastRecorded);
+            if (q.knownAt < lastRecorded && q.knownAt.slice(0, 7) > firstRecorded.slice(0, 7)) seen.knownThenEarlierMonths++;
+            if (q.knownAt < lastRecorded && q.knownAt.slice(0, 10) > firstRecorded.slice(0, 10) && q.knownAt.slice(8, 10) !== '01') seen.knownThenEarlierDays++;
             for (const ds of [incremental, rebuilt]) {
+              // The corners answer every query, past knowledge or current.
+              const then = await stockKnownThen(ds, q);
+              expect(then).not.toBeNull();
+              expect(statusCountsOf(then!)).toEqual(expected);
               // The per-day deltas answer only for the current knowledge; the intervals answer every query.
               expect((await stockKnownNow(ds, q)) !== null).toBe(q.knownAt >= lastRecorded);
               expect(await countByStatus(ds, q)).toEqual(expected);
@@ -327,6 +350,7 @@ describe('projection equivalence (property)', () => {
               for (const ds of [incremental, rebuilt]) {
                 expect(await stockKnownNow(ds, now)).not.toBeNull();
                 expect(await countByStatus(ds, now)).toEqual(expectedNow);
+                expect(statusCountsOf((await stockKnownThen(ds, now))!)).toEqual(expectedNow);
                 expect(await countByStatusFromIntervals(ds, now)).toEqual(expectedNow);
                 const breakdowns = await deprivedBreakdowns(ds, now);
                 expect(breakdowns).toEqual(await deprivedBreakdownsFromIntervals(ds, now));

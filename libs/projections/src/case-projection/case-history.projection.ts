@@ -6,6 +6,7 @@ import type { Projection } from '../projection.js';
 import { OPEN_INSTANT, OPEN_POSITION } from '../schema/read-model.entities.js';
 import { historyRows, type HistoryRow, type HistoryTable } from './history-rows.js';
 import { closeRow, insertRows, insertValues, pushHistoryRow, ROW_TABLES } from './raw-rows.js';
+import { CORNER_TABLES, StockCorners } from './stock-corners.js';
 import { profileOf, StockDeltas, StockGroupDeltas, STOCK_TABLES, type StockProfile } from './stock-deltas.js';
 
 export const SCOPES = ['all', 'confirmed'] as const;
@@ -46,6 +47,13 @@ async function insertHistoryValues(tx: EntityManager, values: HistoryValues): Pr
 /** What a status interval's row holds that the count deltas read. */
 type StatusContent = { status: string; validFrom: string; validTo: string; onHungerStrike: boolean; facility: string | null };
 
+/** The count deltas a rebuild gathers across its transactions. */
+interface RebuildDeltas {
+  stock: StockDeltas;
+  groups: StockGroupDeltas;
+  corners: StockCorners;
+}
+
 /** How many cases' folded states stay in memory between batches, by default. */
 const CACHE_LIMIT = 5_000;
 /**
@@ -62,11 +70,11 @@ const REBUILD_DELTA_KEYS = 200_000;
  */
 export class CaseHistoryProjection implements Projection {
   readonly name = 'case-history';
-  readonly tables = ['case_profiles', 'case_nationalities', 'status_intervals', 'flow_facts', 'amnesty_request_intervals', ...STOCK_TABLES];
+  readonly tables = ['case_profiles', 'case_nationalities', 'status_intervals', 'flow_facts', 'amnesty_request_intervals', ...STOCK_TABLES, ...Object.values(CORNER_TABLES)];
   private readonly cache = new Map<string, CachedCase>();
   private readonly evolve;
   /** Count deltas a rebuild has gathered and not written yet. */
-  private rebuildDeltas: { stock: StockDeltas; groups: StockGroupDeltas } | null = null;
+  private rebuildDeltas: RebuildDeltas | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -98,11 +106,13 @@ export class CaseHistoryProjection implements Projection {
     const nationalities: Record<string, unknown>[] = [];
     const stock = new StockDeltas();
     const groups = new StockGroupDeltas();
-    const countIn = (scope: Scope, row: HistoryRow, state: CaseState, profile: StockProfile | null, sign: 1 | -1) => {
+    const corners = new StockCorners();
+    const countIn = (scope: Scope, row: HistoryRow, state: CaseState, profile: StockProfile | null, recordedAt: string, sign: 1 | -1) => {
       if (row.table !== 'status_intervals' || profile === null || state.kind !== 'opened') return;
       const c = row.content as StatusContent;
       stock.add(scope, c.status, c.validFrom, c.validTo, c.onHungerStrike, profile, sign);
       groups.add(scope, c.status, c.validFrom, c.validTo, c.facility, state.opened.data.nationalities, sign);
+      corners.add(scope, c.status, c.validFrom, c.validTo, c.onHungerStrike, profile, recordedAt, sign);
     };
 
     for (const [caseId, events] of byCase) {
@@ -120,7 +130,7 @@ export class CaseHistoryProjection implements Projection {
           const before = cached.rows[scope];
           for (const [key, row] of before) {
             if (next.has(key)) continue;
-            countIn(scope, row, cached.state, profile, -1);
+            countIn(scope, row, cached.state, profile, stored.recordedAt, -1);
             const pendingKey = `${key}|${caseId}|${scope}`;
             const pending = inserts.get(pendingKey);
             if (pending && pending.recordedTo === OPEN_INSTANT) {
@@ -132,7 +142,7 @@ export class CaseHistoryProjection implements Projection {
           }
           for (const [key, row] of next) {
             if (before.has(key)) continue;
-            countIn(scope, row, cached.state, profile, 1);
+            countIn(scope, row, cached.state, profile, stored.recordedAt, 1);
             const pendingKey = `${key}|${caseId}|${scope}`;
             // A row closed earlier in this batch and now back is a new row: keep the closed one under another key.
             const earlier = inserts.get(pendingKey);
@@ -166,6 +176,7 @@ export class CaseHistoryProjection implements Projection {
     await insertHistoryValues(tx, values);
     await stock.flush(tx, tx.connection.options.type === 'postgres');
     await groups.flush(tx, tx.connection.options.type === 'postgres');
+    await corners.flush(tx, tx.connection.options.type === 'postgres');
   }
 
   /**
@@ -177,15 +188,14 @@ export class CaseHistoryProjection implements Projection {
     const values = emptyValues();
     const profiles: Record<string, unknown>[] = [];
     const nationalities: Record<string, unknown>[] = [];
-    const deltas = (this.rebuildDeltas ??= { stock: new StockDeltas(), groups: new StockGroupDeltas() });
-    const { stock, groups } = deltas;
+    const deltas = (this.rebuildDeltas ??= { stock: new StockDeltas(), groups: new StockGroupDeltas(), corners: new StockCorners() });
     let start = 0;
     while (start < events.length) {
       const streamId = events[start]!.streamId;
       let end = start + 1;
       while (end < events.length && events[end]!.streamId === streamId) end++;
       const caseId = caseIdOf(streamId);
-      if (caseId !== null) this.rebuildCase(caseId, events, start, end, values, profiles, nationalities, stock, groups);
+      if (caseId !== null) this.rebuildCase(caseId, events, start, end, values, profiles, nationalities, deltas);
       start = end;
     }
     if (profiles.length > 0) {
@@ -193,14 +203,15 @@ export class CaseHistoryProjection implements Projection {
       await insertRows(tx, ROW_TABLES.case_nationalities, nationalities);
     }
     await insertHistoryValues(tx, values);
-    if (stock.size + groups.size >= (this.tuning.rebuildDeltaKeys ?? REBUILD_DELTA_KEYS)) await this.finishRebuild(tx);
+    if (deltas.stock.size + deltas.groups.size + deltas.corners.size >= (this.tuning.rebuildDeltaKeys ?? REBUILD_DELTA_KEYS)) await this.finishRebuild(tx);
   }
 
   async finishRebuild(tx: EntityManager): Promise<void> {
     if (this.rebuildDeltas === null) return;
-    const { stock, groups } = this.rebuildDeltas;
+    const { stock, groups, corners } = this.rebuildDeltas;
     await stock.flush(tx, tx.connection.options.type === 'postgres');
     await groups.flush(tx, tx.connection.options.type === 'postgres');
+    await corners.flush(tx, tx.connection.options.type === 'postgres');
   }
 
   /** Folds `events[start, end)` (one case's stream) and appends its rows, each in its final form, to `out`. */
@@ -212,8 +223,7 @@ export class CaseHistoryProjection implements Projection {
     out: HistoryValues,
     profiles: Record<string, unknown>[],
     nationalities: Record<string, unknown>[],
-    stock: StockDeltas,
-    groups: StockGroupDeltas,
+    { stock, groups, corners }: RebuildDeltas,
   ): void {
     let state = foldCase([], this.options);
     // Each scope's history followed event by event: usually only its last day is walked again.
@@ -236,6 +246,13 @@ export class CaseHistoryProjection implements Projection {
           const from = standing.get(key)!.from;
           standing.delete(key);
           pushHistoryRow(out[row.table], row.table, caseId, scope, from.recordedAt, from.position, stored.recordedAt, stored.position, row.content);
+          // Its corners: it appeared when it was recorded and stopped being current now.
+          if (row.table === 'status_intervals') {
+            const c = row.content as StatusContent;
+            const profile = profileOf(state.opened.data);
+            corners.add(scope, c.status, c.validFrom, c.validTo, c.onHungerStrike, profile, from.recordedAt, 1);
+            corners.add(scope, c.status, c.validFrom, c.validTo, c.onHungerStrike, profile, stored.recordedAt, -1);
+          }
         }
         for (const [key, row] of now) {
           if (!was.has(key)) standing.set(key, { row, from: stored });
@@ -251,6 +268,7 @@ export class CaseHistoryProjection implements Projection {
         const c = row.content as StatusContent;
         stock.add(scope, c.status, c.validFrom, c.validTo, c.onHungerStrike, profile, 1);
         groups.add(scope, c.status, c.validFrom, c.validTo, c.facility, state.opened.data.nationalities, 1);
+        corners.add(scope, c.status, c.validFrom, c.validTo, c.onHungerStrike, profile, from.recordedAt, 1);
       }
     }
   }

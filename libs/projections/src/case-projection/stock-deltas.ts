@@ -197,7 +197,7 @@ const ph = (postgres: boolean, i: number) => (postgres ? `$${i}` : '?');
 
 const UPSERT_CHUNK = 100;
 /** Adds each row's delta (its last value) to the row of the same key (the other values, in `keys` order). */
-async function upsertDeltas(q: Runner, postgres: boolean, table: string, keys: readonly string[], rows: (string | number)[][]): Promise<void> {
+export async function upsertDeltas(q: Runner, postgres: boolean, table: string, keys: readonly string[], rows: (string | number)[][]): Promise<void> {
   const width = keys.length + 1;
   for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
     const chunk = rows.slice(i, i + UPSERT_CHUNK);

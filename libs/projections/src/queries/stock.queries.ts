@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { CASE_STATUSES, DEPRIVED_OF_LIBERTY, type CaseStatus } from '#domain';
-import { GROUP_DIMENSIONS, parseGroupMeasure, STOCK_KNOWLEDGE_NAME, type GroupDimension } from '../case-projection/stock-deltas.js';
+import { CORNER_TABLES } from '../case-projection/stock-corners.js';
+import { GROUP_DIMENSIONS, parseGroupMeasure, STOCK_KNOWLEDGE_NAME, stockMeasures, type GroupDimension } from '../case-projection/stock-deltas.js';
 import { OPEN_INSTANT, StatusIntervalEntity } from '../schema/read-model.entities.js';
 import { standingAt, type TimeQuery } from './time-query.js';
 
@@ -65,10 +66,77 @@ async function sumsKnownNow(ds: DataSource, q: TimeQuery, tables: 'stock_deltas'
   return sums;
 }
 
-/** People by status on a day, as known at an instant: from the per-day deltas when known now, else from the intervals. */
+/** An instant as the store writes it (and as the API normalises `knownAt`): its first 10 characters are its day. */
+const IS_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/**
+ * Sums by measure as of `q.asOf` as known at `q.knownAt`, from the corner deltas (`stock-corners.ts`)
+ * and the intervals recorded on `knownAt`'s own day; null for a record at a log position. Any
+ * `knownAt` works; `stockKnownNow` reads fewer rows for the current knowledge.
+ */
+export async function stockKnownThen(ds: DataSource, q: TimeQuery): Promise<Map<string, number> | null> {
+  if (q.atPosition !== undefined || !IS_DAY.test(q.asOf) || !IS_INSTANT.test(q.knownAt) || q.knownAt >= OPEN_INSTANT) return null;
+  const postgres = ds.options.type === 'postgres';
+  const params: string[] = [];
+  const bind = (v: string) => {
+    params.push(v);
+    return postgres ? `$${params.length}` : '?';
+  };
+  const [knownMonth, knownDay, asOfMonth] = [q.knownAt.slice(0, 7), q.knownAt.slice(0, 10), q.asOf.slice(0, 7)];
+  const scope = () => `scope = ${bind(q.scope)}`;
+  // Recorded in the months before knownAt's, or on the days of its month before its day; true in the
+  // months before asOf's, or on the days of its month up to asOf.
+  const sumsSql = `SELECT measure, SUM(delta) AS n FROM (
+      SELECT measure, delta FROM ${CORNER_TABLES.monthByMonth}
+       WHERE ${scope()} AND recorded_month < ${bind(knownMonth)} AND valid_month < ${bind(asOfMonth)}
+      UNION ALL
+      SELECT measure, delta FROM ${CORNER_TABLES.monthByDay}
+       WHERE ${scope()} AND valid_day >= ${bind(`${asOfMonth}-01`)} AND valid_day <= ${bind(q.asOf)} AND recorded_month < ${bind(knownMonth)}
+      UNION ALL
+      SELECT measure, delta FROM ${CORNER_TABLES.dayByMonth}
+       WHERE ${scope()} AND recorded_day >= ${bind(`${knownMonth}-01`)} AND recorded_day < ${bind(knownDay)} AND valid_month < ${bind(asOfMonth)}
+      UNION ALL
+      SELECT measure, delta FROM ${CORNER_TABLES.dayByDay}
+       WHERE ${scope()} AND recorded_day >= ${bind(`${knownMonth}-01`)} AND recorded_day < ${bind(knownDay)} AND valid_day >= ${bind(`${asOfMonth}-01`)} AND valid_day <= ${bind(q.asOf)}
+    ) x GROUP BY measure`;
+  const sums = new Map<string, number>();
+  for (const r of (await ds.query(sumsSql, params)) as { measure: string; n: number | string }[]) sums.set(r.measure, Number(r.n));
+
+  // The corners recorded on knownAt's day, up to it: +1 at valid_from and −1 at valid_to of a row
+  // recorded then, the opposite for a row closed then. Only rows that start by asOf have corners at or before it.
+  params.length = 0;
+  const day = (column: string) => `si.${column} >= ${bind(knownDay)} AND si.${column} <= ${bind(q.knownAt)}`;
+  const standing = () => `si.scope = ${bind(q.scope)} AND si.valid_from <= ${bind(q.asOf)} AND si.valid_from < si.valid_to`;
+  const columns = `si.status, si.valid_from, si.valid_to, si.on_hunger_strike, p.foreign_national, p.gender, p.affiliation, p.minor`;
+  const rowsSql = `SELECT 1 AS sign, ${columns} FROM status_intervals si JOIN case_profiles p ON p.case_id = si.case_id
+       WHERE ${standing()} AND ${day('recorded_from')}
+      UNION ALL
+      SELECT -1 AS sign, ${columns} FROM status_intervals si JOIN case_profiles p ON p.case_id = si.case_id
+       WHERE ${standing()} AND ${day('recorded_to')}`;
+  for (const r of (await ds.query(rowsSql, params)) as Record<string, string | number>[]) {
+    const profile = { foreignNational: Number(r['foreign_national']) === 1, gender: String(r['gender']), affiliation: String(r['affiliation']), minor: Number(r['minor']) === 1 };
+    const sign = Number(r['sign']);
+    // valid_from <= asOf by the query; valid_to's corner counts only when it is at or before asOf too.
+    const delta = String(r['valid_to']) <= q.asOf ? 0 : sign;
+    if (delta === 0) continue;
+    for (const measure of stockMeasures(String(r['status']), Number(r['on_hunger_strike']) === 1, profile)) sums.set(measure, (sums.get(measure) ?? 0) + delta);
+  }
+  return sums;
+}
+
+/** The sums for `q`: from the per-day deltas when known now, else from the corners; null when neither answers. */
+async function stockSums(ds: DataSource, q: TimeQuery): Promise<Map<string, number> | null> {
+  return (await stockKnownNow(ds, q)) ?? stockKnownThen(ds, q);
+}
+
+/** People by status on a day, as known at an instant: from the deltas, or from the intervals for a record at a log position. */
 export async function countByStatus(ds: DataSource, q: TimeQuery): Promise<StatusCounts> {
-  const sums = await stockKnownNow(ds, q);
-  if (sums === null) return countByStatusFromIntervals(ds, q);
+  const sums = await stockSums(ds, q);
+  return sums === null ? countByStatusFromIntervals(ds, q) : statusCountsOf(sums);
+}
+
+/** The per-status counts among sums by measure. */
+export function statusCountsOf(sums: ReadonlyMap<string, number>): StatusCounts {
   const counts = emptyCounts();
   for (const [measure, n] of sums) {
     // Like the interval query, which yields only statuses that have rows.
@@ -164,9 +232,9 @@ export interface Breakdowns {
 
 const BREAKDOWNS: readonly (keyof Breakdowns)[] = ['foreignNationals', 'whereaboutsUnknown', 'women', 'men', 'civilians', 'military', 'adults', 'minors', 'onHungerStrike'];
 
-/** The breakdowns published balances use, all among people deprived of liberty on the day (from the deltas when known now). */
+/** The breakdowns published balances use, all among people deprived of liberty on the day (from the deltas, or from the intervals at a log position). */
 export async function deprivedBreakdowns(ds: DataSource, q: TimeQuery): Promise<Breakdowns> {
-  const sums = await stockKnownNow(ds, q);
+  const sums = await stockSums(ds, q);
   if (sums === null) return deprivedBreakdownsFromIntervals(ds, q);
   return Object.fromEntries(BREAKDOWNS.map((k) => [k, sums.get(`deprived:${k}`) ?? 0])) as unknown as Breakdowns;
 }

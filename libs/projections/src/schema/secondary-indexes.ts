@@ -13,6 +13,7 @@ export interface SecondaryIndex {
 export const SECONDARY_INDEXES: readonly SecondaryIndex[] = [
   { table: 'status_intervals', name: 'ix_status_intervals_as_of', columns: ['scope', 'recorded_to', 'valid_from', 'valid_to'] },
   { table: 'status_intervals', name: 'ix_status_intervals_case', columns: ['case_id', 'scope', 'recorded_to'] },
+  { table: 'status_intervals', name: 'ix_status_intervals_recorded_from', columns: ['scope', 'recorded_from'] },
   { table: 'amnesty_request_intervals', name: 'ix_amnesty_request_intervals_as_of', columns: ['scope', 'recorded_to', 'valid_from', 'valid_to'] },
   { table: 'amnesty_request_intervals', name: 'ix_amnesty_request_intervals_case', columns: ['case_id', 'scope', 'recorded_to'] },
   { table: 'flow_facts', name: 'ix_flow_facts_day', columns: ['scope', 'recorded_to', 'day', 'kind'] },
