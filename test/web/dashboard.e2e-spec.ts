@@ -110,6 +110,35 @@ describe('web dashboard', () => {
     await context.close();
   });
 
+  it('on a plain visit, sends the session check and both headline requests at once, each once', async () => {
+    const { context, page } = await newPage(browser);
+    await signIn(page, app, tokens.viewer);
+    await waitForDashboard(page);
+    const seen: string[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith('/api/')) seen.push(`request ${url.pathname}${url.search}`);
+    });
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname === '/api/session') seen.push('session answered');
+    });
+    await page.goto(`${app.baseUrl}/`);
+    await waitForDashboard(page);
+    const dayInCaracas = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Caracas' }).format(new Date(ms));
+    const today = dayInCaracas(Date.now());
+    const since = new Date(Date.parse(`${today}T00:00:00Z`) - 90 * 86_400_000).toISOString().slice(0, 10);
+    const headlineRequests = [`request /api/stats?asOf=${today}`, `request /api/stats?asOf=${since}`];
+    expect(seen.filter((e) => e === 'request /api/session')).toHaveLength(1);
+    for (const request of headlineRequests) {
+      // Sent once: the page took the early answer instead of asking again.
+      expect(seen.filter((e) => e === request)).toHaveLength(1);
+      // Sent before the session check answered, not after the app had rendered.
+      expect(seen.indexOf(request)).toBeLessThan(seen.indexOf('session answered'));
+    }
+    expect(await headline(page, 'deprived').textContent()).toBe(String((await stats()).deprivedOfLiberty));
+    await context.close();
+  });
+
   it('signs out: the cookie is gone, and the dashboard asks for a token again', async () => {
     const { context, page } = await newPage(browser);
     await signIn(page, app, tokens.viewer);

@@ -73,22 +73,62 @@ export function apiUrl(path: string, query?: ApiOptions['query']): string {
   return qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path;
 }
 
+const ACCEPT = 'application/json, application/problem+json';
+
+/** GETs sent before anything asked for them, by URL. */
+const prefetched = new Map<string, Promise<Response>>();
+/** An answer not taken by then is dropped: a later request gets a fresh one. */
+const PREFETCH_FRESH_MS = 5_000;
+
+/** Reads an answer nobody will use to its end: until then the browser counts its request as open. */
+const drain = (response: Response) => void response.arrayBuffer().catch(() => undefined);
+
+/**
+ * Sends a GET now that a page will ask for once it renders: on a cold load, the session check and
+ * the first render come before the page's own requests, and waiting for them is most of the time to
+ * the first numbers on screen. The first `api` call for the same URL within a few seconds takes the
+ * answer if it is a success; otherwise (signed out, say) that call sends its own request.
+ */
+export function prefetch(path: string, query?: ApiOptions['query']): void {
+  const url = apiUrl(path, query);
+  if (prefetched.has(url)) return;
+  const response = fetch(url, { headers: { accept: ACCEPT }, credentials: 'same-origin' });
+  prefetched.set(url, response);
+  response.then((r) => (r.ok ? undefined : drain(r)), () => undefined);
+  setTimeout(() => {
+    if (prefetched.get(url) !== response) return;
+    prefetched.delete(url);
+    response.then(drain, () => undefined);
+  }, PREFETCH_FRESH_MS);
+}
+
+async function takePrefetched(url: string): Promise<Response | null> {
+  const response = prefetched.get(url);
+  if (response === undefined) return null;
+  prefetched.delete(url);
+  const answer = await response.catch(() => null);
+  return answer !== null && answer.ok ? answer : null;
+}
+
 export async function api<T>(path: string, opts: ApiOptions = {}): Promise<ApiResponse<T>> {
   const method = (opts.method ?? 'GET').toUpperCase();
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...opts.headers };
+  const headers: Record<string, string> = { accept: ACCEPT, ...opts.headers };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   const csrf = getSession()?.csrfToken;
   if (!SAFE_METHODS.has(method) && csrf) headers['x-csrf-token'] = csrf;
 
   let response: Response;
   try {
-    response = await fetch(apiUrl(path, opts.query), {
+    const early = method === 'GET' && opts.headers === undefined ? await takePrefetched(apiUrl(path, opts.query)) : null;
+    response =
+      early ??
+      (await fetch(apiUrl(path, opts.query), {
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: opts.signal,
-    });
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: opts.signal,
+      }));
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiProblem(0, { title: 'Network error', code: 'NETWORK_ERROR', detail: e instanceof Error ? e.message : String(e) });

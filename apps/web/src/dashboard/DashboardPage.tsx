@@ -26,7 +26,7 @@ export function autoStep(since: string, asOf: string): Step {
   return 'month';
 }
 
-function readQuery(params: URLSearchParams, mayTimeTravel: boolean): DashboardQuery {
+export function readQuery(params: URLSearchParams, mayTimeTravel: boolean): DashboardQuery {
   const today = todayInCaracas();
   const asOfRaw = params.get('asOf') ?? '';
   const asOf = isDay(asOfRaw) && asOfRaw <= today ? asOfRaw : today;
@@ -187,6 +187,14 @@ function HeadlineTable({ cards, q, now }: { cards: Headline[]; q: DashboardQuery
   );
 }
 
+/** The two `/api/stats` queries of the headline counts: on `asOf` and on `since`. `main.tsx` prefetches them for a plain visit. */
+export function headlineQueries(q: DashboardQuery): [Record<string, string | undefined>, Record<string, string | undefined>] {
+  return [
+    { asOf: q.asOf, knownAt: q.knownAt },
+    { asOf: q.since, knownAt: q.knownAt },
+  ];
+}
+
 export function DashboardPage() {
   const t = useT();
   const locale = useLocale();
@@ -199,8 +207,9 @@ export function DashboardPage() {
   // The headline counts first: they take milliseconds, while a breakdown or a series over 100,000 cases takes
   // seconds and the server's SQLite connection answers one query at a time. Once they are in, every panel's
   // request goes out at once, and each panel fills in as its answer arrives (skeletons until then).
-  const now = useApi<StatsAnswer>('/api/stats', { asOf: q.asOf, ...base });
-  const then = useApi<StatsAnswer>('/api/stats', { asOf: q.since, ...base });
+  const [nowQuery, thenQuery] = headlineQueries(q);
+  const now = useApi<StatsAnswer>('/api/stats', nowQuery);
+  const then = useApi<StatsAnswer>('/api/stats', thenQuery);
   const headlineDone = !now.loading && !then.loading;
   const after = { enabled: headlineDone };
   const reconciliation = useApi<ReconciliationAnswer>('/api/stats/reconciliation', { metric: 'releases', since: q.since, asOf: q.asOf, ...base }, after);
