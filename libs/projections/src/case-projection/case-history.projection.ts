@@ -62,6 +62,11 @@ const CACHE_LIMIT = 5_000;
  * keys already held instead of upserting them again.
  */
 const REBUILD_DELTA_KEYS = 200_000;
+/**
+ * The corner cells (by recording day and valid day) grow with the log's recording days: a rebuild
+ * writes them when it holds this many (about 25 MB), so that its memory stays bounded on any log.
+ */
+const REBUILD_CORNER_CELLS = 400_000;
 
 /**
  * Projects case streams into bitemporal history rows. For each new event the case's history is
@@ -203,7 +208,13 @@ export class CaseHistoryProjection implements Projection {
       await insertRows(tx, ROW_TABLES.case_nationalities, nationalities);
     }
     await insertHistoryValues(tx, values);
-    if (deltas.stock.size + deltas.groups.size + deltas.corners.size >= (this.tuning.rebuildDeltaKeys ?? REBUILD_DELTA_KEYS)) await this.finishRebuild(tx);
+    const postgres = tx.connection.options.type === 'postgres';
+    // Each kind is written when it holds enough keys: writing the others with it would upsert their keys again.
+    if (deltas.stock.size + deltas.groups.size >= (this.tuning.rebuildDeltaKeys ?? REBUILD_DELTA_KEYS)) {
+      await deltas.stock.flush(tx, postgres);
+      await deltas.groups.flush(tx, postgres);
+    }
+    if (deltas.corners.size >= (this.tuning.rebuildDeltaKeys ?? REBUILD_CORNER_CELLS)) await deltas.corners.flush(tx, postgres);
   }
 
   async finishRebuild(tx: EntityManager): Promise<void> {
@@ -246,8 +257,10 @@ export class CaseHistoryProjection implements Projection {
           const from = standing.get(key)!.from;
           standing.delete(key);
           pushHistoryRow(out[row.table], row.table, caseId, scope, from.recordedAt, from.position, stored.recordedAt, stored.position, row.content);
-          // Its corners: it appeared when it was recorded and stopped being current now.
-          if (row.table === 'status_intervals') {
+          // Its corners: it appeared when it was recorded and stopped being current now. Opened and
+          // closed on the same day, they cancel out in the sums by day and month (the corners of
+          // knownAt's own day are read from the intervals), so they are not added at all.
+          if (row.table === 'status_intervals' && from.recordedAt.slice(0, 10) !== stored.recordedAt.slice(0, 10)) {
             const c = row.content as StatusContent;
             const profile = profileOf(state.opened.data);
             corners.add(scope, c.status, c.validFrom, c.validTo, c.onHungerStrike, profile, from.recordedAt, 1);

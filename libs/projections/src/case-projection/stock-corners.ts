@@ -44,14 +44,27 @@ function byKey(a: (string | number)[], b: (string | number)[]): number {
   return 0;
 }
 
-/** Corner deltas gathered over a batch (or a whole rebuild), by series (scope and measure), recording day and valid day. */
-export class StockCorners {
-  private readonly bySeries = new Map<string, Map<string, number>>();
-  private keys = 0;
+/** Day ids and series ids take 21 and 11 bits of a rolled-up key: within 2^53. */
+const DAY_IDS = 2 ** 21;
 
-  /** Distinct (scope, measure, recording day, valid day) keys held: what a flush rolls up and writes. */
+/**
+ * Corner deltas gathered over a batch (or a whole rebuild), by series (scope and measure), recording
+ * day and valid day. Cells are held in maps keyed by small integers (series and recording day, then
+ * valid day), not by joined strings: a rebuild bumps several cells per status row, and hashing fresh
+ * strings was most of the cost; small-integer keys also take the least memory per cell.
+ */
+export class StockCorners {
+  /** (series × DAY_IDS + recording day id) → valid day id → delta. */
+  private readonly cells = new Map<number, Map<number, number>>();
+  private cellCount = 0;
+  private readonly dayIds = new Map<string, number>();
+  private readonly days: string[] = [];
+  private readonly seriesIds = new Map<string, Map<string, number>>();
+  private readonly series: [scope: string, measure: string][] = [];
+
+  /** Distinct (scope, measure, recording day, valid day) cells held: what a flush rolls up and writes. */
   get size(): number {
-    return this.keys;
+    return this.cellCount;
   }
 
   /**
@@ -61,58 +74,87 @@ export class StockCorners {
   add(scope: string, status: string, validFrom: string, validTo: string, onHungerStrike: boolean, profile: StockProfile, recordedAt: string, sign: 1 | -1): void {
     // An empty interval stands on no day; its corners would count −1 on the days between.
     if (!(validFrom < validTo)) return;
-    const day = recordedAt.slice(0, 10);
+    const recordedDay = this.dayId(recordedAt.slice(0, 10));
+    const [from, to] = [this.dayId(validFrom), this.dayId(validTo)];
     for (const measure of stockMeasures(status, onHungerStrike, profile)) {
-      const series = `${scope}\u0000${measure}`;
-      let cells = this.bySeries.get(series);
-      if (cells === undefined) this.bySeries.set(series, (cells = new Map()));
-      this.bump(cells, `${day}${validFrom}`, sign);
-      this.bump(cells, `${day}${validTo}`, -sign);
+      const row = this.seriesId(scope, measure) * DAY_IDS + recordedDay;
+      let byValidDay = this.cells.get(row);
+      if (byValidDay === undefined) this.cells.set(row, (byValidDay = new Map()));
+      this.bump(byValidDay, from, sign);
+      this.bump(byValidDay, to, -sign);
     }
   }
 
-  private bump(cells: Map<string, number>, cell: string, by: number): void {
-    const was = cells.get(cell);
-    if (was === undefined) this.keys += 1;
-    cells.set(cell, (was ?? 0) + by);
+  private bump(byValidDay: Map<number, number>, validDay: number, by: number): void {
+    const was = byValidDay.get(validDay);
+    if (was === undefined) this.cellCount += 1;
+    byValidDay.set(validDay, (was ?? 0) + by);
   }
 
-  /** The rows of each table, in key order: the key columns, then the delta (never 0). */
-  rows(): Record<keyof typeof CORNER_TABLES, (string | number)[][]> {
-    const grains = { monthByMonth: new Map<string, number>(), monthByDay: new Map<string, number>(), dayByMonth: new Map<string, number>(), dayByDay: new Map<string, number>() };
-    const out: Record<keyof typeof CORNER_TABLES, (string | number)[][]> = { monthByMonth: [], monthByDay: [], dayByMonth: [], dayByDay: [] };
-    for (const [series, cells] of this.bySeries) {
-      const [scope, measure] = series.split('\u0000') as [string, string];
-      for (const grain of Object.values(grains)) grain.clear();
-      for (const [cell, delta] of cells) {
+  private dayId(day: string): number {
+    let id = this.dayIds.get(day);
+    if (id === undefined) {
+      id = this.days.push(day) - 1;
+      if (id >= DAY_IDS) throw new Error('StockCorners: too many distinct days in one batch');
+      this.dayIds.set(day, id);
+    }
+    return id;
+  }
+
+  private seriesId(scope: string, measure: string): number {
+    let ofScope = this.seriesIds.get(scope);
+    if (ofScope === undefined) this.seriesIds.set(scope, (ofScope = new Map()));
+    let id = ofScope.get(measure);
+    if (id === undefined) {
+      id = this.series.push([scope, measure]) - 1;
+      ofScope.set(measure, id);
+    }
+    return id;
+  }
+
+  /**
+   * The rows of one table, in key order: the key columns, then the delta (never 0). Rolled up under
+   * number keys (series, first period, second period), months interned as days are.
+   */
+  rows(grain: keyof typeof CORNER_TABLES): (string | number)[][] {
+    const monthOf: number[] = [];
+    const month = (day: number) => (monthOf[day] ??= this.dayId(this.days[day]!.slice(0, 7)));
+    const sums = new Map<number, number>();
+    for (const [row, byValidDay] of this.cells) {
+      const series = Math.floor(row / DAY_IDS);
+      const recordedDay = row % DAY_IDS;
+      for (const [validDay, delta] of byValidDay) {
         if (delta === 0) continue;
-        const recordedDay = cell.slice(0, 10);
-        const validDay = cell.slice(10);
-        const add = (grain: Map<string, number>, key: string) => grain.set(key, (grain.get(key) ?? 0) + delta);
-        add(grains.dayByDay, `${recordedDay}\u0000${validDay}`);
-        add(grains.dayByMonth, `${recordedDay}\u0000${validDay.slice(0, 7)}`);
-        add(grains.monthByDay, `${validDay}\u0000${recordedDay.slice(0, 7)}`);
-        add(grains.monthByMonth, `${recordedDay.slice(0, 7)}\u0000${validDay.slice(0, 7)}`);
+        const [first, second] =
+          grain === 'dayByDay'
+            ? [recordedDay, validDay]
+            : grain === 'dayByMonth'
+              ? [recordedDay, month(validDay)]
+              : grain === 'monthByDay'
+                ? [validDay, month(recordedDay)]
+                : [month(recordedDay), month(validDay)];
+        const key = (series * DAY_IDS + first) * DAY_IDS + second;
+        sums.set(key, (sums.get(key) ?? 0) + delta);
       }
-      for (const name of Object.keys(grains) as (keyof typeof CORNER_TABLES)[]) {
-        for (const [key, delta] of grains[name]) {
-          if (delta === 0) continue;
-          const [first, second] = key.split('\u0000') as [string, string];
-          out[name].push([scope, first, second, measure, delta]);
-        }
-      }
+    }
+    const rows: (string | number)[][] = [];
+    for (const [key, delta] of sums) {
+      if (delta === 0) continue;
+      const [scope, measure] = this.series[Math.floor(key / (DAY_IDS * DAY_IDS))]!;
+      rows.push([scope, this.days[Math.floor(key / DAY_IDS) % DAY_IDS]!, this.days[key % DAY_IDS]!, measure, delta]);
     }
     // Inserted in key order, each row goes after the previous one instead of to a random page.
-    for (const rows of Object.values(out)) rows.sort(byKey);
-    return out;
+    return rows.sort(byKey);
   }
 
+  /** Adds the gathered deltas to the tables, one table at a time (so that only one table's rows are held), and forgets them. */
   async flush(q: Runner, postgres: boolean): Promise<void> {
-    const rows = this.rows();
-    for (const name of Object.keys(CORNER_TABLES) as (keyof typeof CORNER_TABLES)[]) {
-      await upsertDeltas(q, postgres, CORNER_TABLES[name], CORNER_KEYS[name], rows[name]);
+    for (const grain of Object.keys(CORNER_TABLES) as (keyof typeof CORNER_TABLES)[]) {
+      await upsertDeltas(q, postgres, CORNER_TABLES[grain], CORNER_KEYS[grain], this.rows(grain));
     }
-    this.bySeries.clear();
-    this.keys = 0;
+    this.cells.clear();
+    this.cellCount = 0;
+    this.dayIds.clear();
+    this.days.length = 0;
   }
 }
