@@ -30,6 +30,14 @@ export const profileOf = (opened: { nationalities: readonly string[]; gender: st
   minor: opened.minor,
 });
 
+/** The profile as a `case_profiles` row read back from SQL holds it (flags as 0/1, on SQLite and PostgreSQL alike). */
+export const profileOfRow = (r: Record<string, unknown>): StockProfile => ({
+  foreignNational: Number(r['foreign_national']) === 1,
+  gender: String(r['gender']),
+  affiliation: String(r['affiliation']),
+  minor: Number(r['minor']) === 1,
+});
+
 const DEPRIVED = new Set<string>(DEPRIVED_OF_LIBERTY);
 
 /**

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { CASE_STATUSES, DEPRIVED_OF_LIBERTY, type CaseStatus } from '#domain';
 import { CORNER_TABLES } from '../case-projection/stock-corners.js';
-import { GROUP_DIMENSIONS, parseGroupMeasure, STOCK_KNOWLEDGE_NAME, stockMeasures, type GroupDimension } from '../case-projection/stock-deltas.js';
+import { GROUP_DIMENSIONS, parseGroupMeasure, profileOfRow, STOCK_KNOWLEDGE_NAME, stockMeasures, type GroupDimension } from '../case-projection/stock-deltas.js';
 import { OPEN_INSTANT, StatusIntervalEntity } from '../schema/read-model.entities.js';
 import { standingAt, type TimeQuery } from './time-query.js';
 
@@ -114,7 +114,7 @@ export async function stockKnownThen(ds: DataSource, q: TimeQuery): Promise<Map<
       SELECT -1 AS sign, ${columns} FROM status_intervals si JOIN case_profiles p ON p.case_id = si.case_id
        WHERE ${standing()} AND ${day('recorded_to')}`;
   for (const r of (await ds.query(rowsSql, params)) as Record<string, string | number>[]) {
-    const profile = { foreignNational: Number(r['foreign_national']) === 1, gender: String(r['gender']), affiliation: String(r['affiliation']), minor: Number(r['minor']) === 1 };
+    const profile = profileOfRow(r);
     const sign = Number(r['sign']);
     // valid_from <= asOf by the query; valid_to's corner counts only when it is at or before asOf too.
     const delta = String(r['valid_to']) <= q.asOf ? 0 : sign;

@@ -1,5 +1,5 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { StockDeltas, type StockProfile } from '../case-projection/stock-deltas.js';
+import { profileOfRow, StockDeltas } from '../case-projection/stock-deltas.js';
 import { OPEN_INSTANT } from './read-model.entities.js';
 
 /**
@@ -61,12 +61,7 @@ export async function backfillStockDeltas(q: QueryRunner): Promise<void> {
       [OPEN_INSTANT, after],
     );
     for (const r of rows) {
-      const profile: StockProfile = {
-        foreignNational: Number(r['foreign_national']) === 1,
-        gender: String(r['gender']),
-        affiliation: String(r['affiliation']),
-        minor: Number(r['minor']) === 1,
-      };
+      const profile = profileOfRow(r);
       deltas.add(String(r['scope']), String(r['status']), String(r['valid_from']), String(r['valid_to']), Number(r['on_hunger_strike']) === 1, profile, 1);
     }
     if (rows.length < PAGE) break;

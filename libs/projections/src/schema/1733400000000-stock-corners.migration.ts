@@ -1,6 +1,6 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
 import { CORNER_KEYS, CORNER_TABLES, StockCorners } from '../case-projection/stock-corners.js';
-import type { StockProfile } from '../case-projection/stock-deltas.js';
+import { profileOfRow } from '../case-projection/stock-deltas.js';
 import { OPEN_INSTANT } from './read-model.entities.js';
 
 const COLUMN: Record<string, TableColumnOptions> = {
@@ -61,12 +61,7 @@ export async function backfillStockCorners(q: QueryRunner): Promise<void> {
       [after],
     );
     for (const r of rows) {
-      const profile: StockProfile = {
-        foreignNational: Number(r['foreign_national']) === 1,
-        gender: String(r['gender']),
-        affiliation: String(r['affiliation']),
-        minor: Number(r['minor']) === 1,
-      };
+      const profile = profileOfRow(r);
       const [scope, status, from, to, hunger] = [String(r['scope']), String(r['status']), String(r['valid_from']), String(r['valid_to']), Number(r['on_hunger_strike']) === 1];
       corners.add(scope, status, from, to, hunger, profile, String(r['recorded_from']), 1);
       if (r['recorded_to'] !== OPEN_INSTANT) corners.add(scope, status, from, to, hunger, profile, String(r['recorded_to']), -1);
