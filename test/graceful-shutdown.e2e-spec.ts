@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateAccessToken } from '#application';
 import { SqliteEventStore } from '#event-store';
-import { DIST, startProcess } from './support/processes.js';
+import { startApiProcess } from './support/processes.js';
 
 /**
  * SIGTERM while commands are in flight: the API stops taking new connections, answers the
@@ -12,12 +12,10 @@ import { DIST, startProcess } from './support/processes.js';
 describe('graceful shutdown', () => {
   it('answers in-flight commands before exiting, and every acknowledged command is stored', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pct-shutdown-'));
-    const port = 5100 + Math.floor(Math.random() * 800);
     const admin = generateAccessToken();
-    const api = startProcess(DIST.api, { EVENT_STORE: 'sqlite', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'log', BOOTSTRAP_ADMIN_TOKEN: admin });
+    const { process: api, origin } = await startApiProcess({ EVENT_STORE: 'sqlite', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_TOKEN: admin });
     try {
-      await api.waitFor(/Listening on/);
-      const base = `http://127.0.0.1:${port}/api`;
+      const base = `${origin}/api`;
       const send = (i: number) =>
         fetch(`${base}/cases`, {
           method: 'POST',

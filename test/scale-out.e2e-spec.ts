@@ -7,7 +7,7 @@ import { addDays, caseDecider, DomainError } from '#domain';
 import { PostgresEventStore } from '#event-store';
 import { CaseHistoryProjection, FiguresProjection, openPostgresReadModels, ProjectionCheckpointEntity, Projector } from '#projections';
 import { dropSchema } from './support/test-app.js';
-import { DIST, startProcess, waitUntil, type RunningProcess } from './support/processes.js';
+import { DIST, startApiProcess, startProcess, waitUntil, type RunningProcess } from './support/processes.js';
 import { dumpReadModels } from './support/read-models.js';
 
 /**
@@ -108,14 +108,17 @@ describeOnPostgres('scale-out on PostgreSQL', () => {
 
   it('two API processes on one store keep optimistic concurrency across processes', async () => {
     const env = settings();
-    const ports = [4100 + Math.floor(Math.random() * 400), 4600 + Math.floor(Math.random() * 400)];
     // Both processes start with the same first admin, on the same token table: one creates it, the other finds it.
     const admin = generateAccessToken();
     const authorization = `Bearer ${admin}`;
-    const apis = ports.map((port) => startProcess(DIST.api, { ...env, PORT: String(port), LOG_LEVEL: 'log', BOOTSTRAP_ADMIN_TOKEN: admin }));
-    processes.push(...apis);
-    await Promise.all(apis.map((api) => api.waitFor(/Listening on/)));
-    const base = ports.map((p) => `http://127.0.0.1:${p}/api`);
+    const started = await Promise.allSettled([0, 1].map(() => startApiProcess({ ...env, BOOTSTRAP_ADMIN_TOKEN: admin })));
+    // Whatever started is stopped after the test, even if the other did not.
+    for (const s of started) if (s.status === 'fulfilled') processes.push(s.value.process);
+    const apis = started.map((s) => {
+      if (s.status === 'rejected') throw s.reason;
+      return s.value;
+    });
+    const base = apis.map((api) => `${api.origin}/api`);
     const post = (i: number, path: string, body: object, headers: Record<string, string> = {}) =>
       fetch(`${base[i]}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization, ...headers }, body: JSON.stringify(body) });
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -61,5 +62,48 @@ export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 3
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A port the system had free a moment ago (another process may still take it before the API binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningApiProcess {
+  process: RunningProcess;
+  port: number;
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+}
+
+/**
+ * Starts the built API on a free port and resolves once it logs that it listens. If another process
+ * took the port between the draw and the bind, it draws again.
+ */
+export async function startApiProcess(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<RunningApiProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    // It must log at `log` level: the line that says it listens is how we know it is up.
+    const api = startProcess(DIST.api, { ...env, LOG_LEVEL: 'log', PORT: String(port) });
+    try {
+      await Promise.race([
+        api.waitFor(/Listening on/, timeoutMs),
+        new Promise((_, reject) => api.child.once('exit', () => reject(new Error(`the API exited:\n${api.output.join('\n')}`)))),
+      ]);
+      return { process: api, port, origin: `http://127.0.0.1:${port}` };
+    } catch (error) {
+      await api.kill();
+      if (attempt < 5 && api.output.some((l) => /EADDRINUSE/.test(l))) continue;
+      throw error;
+    }
   }
 }

@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { generateAccessToken, verifyLog } from '#application';
 import { type EventStore, PostgresEventStore, type RecordedEvent, SqliteEventStore, verifyEvent } from '#event-store';
 import { CaseHistoryProjection, FiguresProjection, openPostgresReadModels, openSqliteReadModels, Projector } from '#projections';
-import { DIST, startProcess, waitUntil, type RunningProcess } from '../../support/processes.js';
+import { startApiProcess, waitUntil, type RunningProcess } from '../../support/processes.js';
 import { dumpReadModels } from '../../support/read-models.js';
 import { dropSchema } from '../../support/test-app.js';
 
@@ -94,23 +94,8 @@ export function deploymentWithApi(kind: StoreKind): { readonly deployment: Deplo
 
 /** Starts the built API on a deployment and resolves once it listens. */
 export async function startApi(deployment: Deployment): Promise<RunningApi> {
-  for (let attempt = 1; ; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const api = startProcess(DIST.api, { ...deployment.env, PORT: String(port), LOG_LEVEL: 'log' });
-    try {
-      await Promise.race([
-        api.waitFor(/Listening on/, 60_000),
-        new Promise((_, reject) => api.child.once('exit', () => reject(new Error(`the API exited:\n${api.output.join('\n')}`)))),
-      ]);
-      const base = `http://127.0.0.1:${port}`;
-      return { process: api, base, client: new ApiClient(base, deployment.admin) };
-    } catch (error) {
-      await api.kill();
-      // A port another process took between the draw and the bind: draw again.
-      if (attempt < 3 && api.output.some((l) => /EADDRINUSE/.test(l))) continue;
-      throw error;
-    }
-  }
+  const { process: api, origin } = await startApiProcess(deployment.env);
+  return { process: api, base: origin, client: new ApiClient(origin, deployment.admin) };
 }
 
 export interface Answer {

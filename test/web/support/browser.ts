@@ -1,11 +1,10 @@
 // Browser tests drive Debian's chromium (Playwright's own download does not work here) against the built API,
 // started as its own process on a temporary data directory and port.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
-import { DIST, ROOT, startProcess, waitUntil, type RunningProcess } from '../../support/processes.js';
+import { DIST, freePort, ROOT, startProcess, waitUntil, type RunningProcess } from '../../support/processes.js';
 
 export type Role = 'admin' | 'caseworker' | 'auditor' | 'viewer';
 
@@ -18,18 +17,6 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }
 
