@@ -224,7 +224,7 @@ export function eventTypesAndFooter(out: string[], byType: Record<string, number
 /** What the query figures measure, and their table (shared with the scale run's report). */
 export function queryTable(out: string[], q: BenchResults['queries']): void {
   out.push(
-    `${n(q.samples)} samples per figure (after 20 warm-up queries) over ${n(q.cases)} cases; read models in SQLite. \`countByStatus\` uses scope \`confirmed\` (the statistics' default); the reference runs the interval range scan as a better-sqlite3 prepared statement and must give the same counts (with \`knownAt\` = now the port reads the per-day deltas instead; in the past, the same SQL). "knownAt in the past" draws an instant between the first and last recording and an \`asOf\` day before it.`,
+    `${n(q.samples)} samples per figure (after 20 warm-up queries) over ${n(q.cases)} cases; read models in SQLite. \`countByStatus\` uses scope \`confirmed\` (the statistics' default); the reference runs the interval range scan as a better-sqlite3 prepared statement and must give the same counts (the port reads sums instead: the per-day deltas when \`knownAt\` = now, the corner deltas when it is in the past)${q.knownAtPast.raw.samples < q.samples ? `; the reference ran on the first ${n(q.knownAtPast.raw.samples)} samples of each count figure` : ''}. "knownAt in the past" draws an instant between the first and last recording and an \`asOf\` day before it.`,
   );
   out.push('');
   out.push('| Query | p50 | p95 | p99 | mean | max | reference p50 / p95 / p99 |');

@@ -100,7 +100,7 @@ export function scaleRows(r: ScaleResults): ScaleRow[] {
     },
   ];
   const query = (figure: string, f: { port: Latency; raw: Latency }, reference: string, target: string, judged: Pick<ScaleRow, 'met' | 'notJudged'>) =>
-    rows.push({ figure, measured: msText(f.port), reference: `${msText(f.raw)} (${reference})`, ratio: `${times(f.port.p50, f.raw.p50)} at p50`, target, ...judged });
+    rows.push({ figure, measured: msText(f.port), reference: `${msText(f.raw)} (${reference}${f.raw.samples < f.port.samples ? `, first ${n(f.raw.samples)} samples` : ''})`, ratio: `${times(f.port.p50, f.raw.p50)} at p50`, target, ...judged });
   const cases = `${n(q.cases)} cases`;
   // knownAt = now reads the per-day deltas, knownAt in the past the corner deltas; the reference of both is the interval range scan they replaced (same counts, checked).
   query(`countByStatus, random asOf, knownAt = now (${cases})`, q.knownAtNow, 'interval range scan, raw prepared statement', `p95 < 5 ms at ${n(QUERY_TARGET_CASES)} cases`, atSize(q.cases, QUERY_TARGET_CASES, 'cases', q.knownAtNow.port.p95, 5));

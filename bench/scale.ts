@@ -10,6 +10,9 @@
  *   --cases N     number of generated cases (required)
  *   --seed N      generator seed (default 20260108, as the main harness)
  *   --samples N   query samples per figure (default 100)
+ *   --reference-samples K
+ *                 the interval-scan reference of the count figures runs on the first K of them
+ *                 (default: all; at a million cases each scan takes seconds)
  *   --dir D       working directory (default <tmp>/prisoner-scale-<N>-cases-<seed>)
  *   --keep-log    keep <dir>/events.sqlite and <dir>/log.json: a later run with the same --cases and
  *                 --seed reuses the log and only measures
@@ -48,6 +51,7 @@ function options() {
       cases: { type: 'string' },
       seed: { type: 'string' },
       samples: { type: 'string' },
+      'reference-samples': { type: 'string' },
       dir: { type: 'string' },
       'keep-log': { type: 'boolean', default: false },
     },
@@ -67,6 +71,7 @@ function options() {
     cases,
     seed,
     samples: int('samples', values.samples, 100),
+    referenceSamples: values['reference-samples'] === undefined ? undefined : int('reference-samples', values['reference-samples']),
     dir: resolve(values.dir ?? join(tmpdir(), `prisoner-scale-${cases}-cases-${seed}`)),
     keepLog: values['keep-log'],
   };
@@ -287,7 +292,8 @@ async function main(): Promise<void> {
 
     // --- queries ----------------------------------------------------------------------------------
     log(`as-of queries (${o.samples} samples each)`);
-    const queries = await runWorker<QueryFigures>('queries', ['--events', logFile, '--read-models', readModels, '--samples', String(o.samples), '--seed', String(o.seed)]);
+    const referenceSamples = o.referenceSamples === undefined ? [] : ['--reference-samples', String(o.referenceSamples)];
+    const queries = await runWorker<QueryFigures>('queries', ['--events', logFile, '--read-models', readModels, '--samples', String(o.samples), '--seed', String(o.seed), ...referenceSamples]);
 
     // --- results ----------------------------------------------------------------------------------
     const results: ScaleResults = {
