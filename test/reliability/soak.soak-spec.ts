@@ -185,8 +185,12 @@ describe('soak', () => {
 
     const first = minutes[0]!;
     const last = minutes[minutes.length - 1]!;
+    // Whether RSS levels off: its growth per minute over the first third of the run against the last third.
+    const third = Math.floor((minutes.length - 1) / 3);
+    const growth = (from: Minute, to: Minute) => `${((to.rssMb - from.rssMb) / (to.minute - from.minute)).toFixed(2)} MB/min from minute ${from.minute} to ${to.minute}`;
     const summary = [
       `RSS: ${first.rssMb.toFixed(0)} MB after minute 1, ${last.rssMb.toFixed(0)} MB after minute ${last.minute} (${(last.rssMb - first.rssMb).toFixed(0)} MB, ${((last.rssMb / first.rssMb - 1) * 100).toFixed(0)}%)`,
+      third === 0 ? 'RSS growth: too few minutes to compare the start with the end' : `RSS growth: ${growth(first, minutes[third]!)}, ${growth(minutes[minutes.length - 1 - third]!, last)}`,
       `write p50/p99: ${first.writeP50.toFixed(1)}/${first.writeP99.toFixed(1)} ms in minute 1, ${last.writeP50.toFixed(1)}/${last.writeP99.toFixed(1)} ms in minute ${last.minute}`,
       `read p50/p99: ${first.readP50.toFixed(1)}/${first.readP99.toFixed(1)} ms in minute 1, ${last.readP50.toFixed(1)}/${last.readP99.toFixed(1)} ms in minute ${last.minute}`,
       `${acknowledged.length} commands acknowledged, ${minutes.reduce((s, m) => s + m.errors, 0)} errors, ${skipped} requests not sent (more than ${MAX_IN_FLIGHT} in flight)`,
