@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
-import { DIST, freePort, ROOT, startProcess, waitUntil, type RunningProcess } from '../../support/processes.js';
+import { ROOT, startApiProcess, waitUntil, type RunningProcess } from '../../support/processes.js';
 
 export type Role = 'admin' | 'caseworker' | 'auditor' | 'viewer';
 
@@ -34,19 +34,15 @@ export interface WebApp {
 /** Starts dist/apps/api (which serves dist/apps/web at /) with a bootstrap admin token. */
 export async function startWebApp(env: Record<string, string> = {}): Promise<WebApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pct-web-'));
-  const port = await freePort();
   const adminToken = `pct_${'w'.repeat(43)}`;
-  const child = startProcess(DIST.api, {
-    PORT: String(port),
+  const { process: child, origin: baseUrl } = await startApiProcess({
     DATA_DIR: dataDir,
     BOOTSTRAP_ADMIN_TOKEN: adminToken,
     EVENT_STORE: 'sqlite',
-    LOG_LEVEL: 'warn',
     // Many sign-ins and page loads from one address in a short test run.
     RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });
-  const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitUntil(
       async () => {
