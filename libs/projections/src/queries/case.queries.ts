@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { NameView, SealedName } from '#application';
 import { addDays, CASE_STATUSES, daysBetween, DEPRIVED_OF_LIBERTY, type IsoDay, type Standing } from '#domain';
 import {
@@ -135,7 +135,8 @@ export async function listCases(
 }
 
 /** Every case {@link listCases} would list, in its order (the export reads them all at once). */
-export async function selectCases(ds: DataSource, q: TimeQuery, filter: CaseListFilter, names: NameReader): Promise<CaseListItem[]> {
+/** The case list's rows before names are opened: profiles joined with their status interval standing on `asOf`, filtered. */
+export function caseListQuery(ds: DataSource, q: TimeQuery, filter: CaseListFilter): SelectQueryBuilder<ObjectLiteral> {
   let qb = ds
     .createQueryBuilder(CaseProfileEntity, 'p')
     .leftJoin(
@@ -166,7 +167,7 @@ export async function selectCases(ds: DataSource, q: TimeQuery, filter: CaseList
   if (filter.military !== undefined) qb = qb.andWhere(filter.military ? "p.affiliation = 'military'" : "p.affiliation <> 'military'");
   if (filter.minor !== undefined) qb = qb.andWhere('p.minor = :minor', { minor: filter.minor ? 1 : 0 });
 
-  const rows: Record<string, unknown>[] = await qb
+  return qb
     .select('p.case_id', 'caseId')
     .addSelect('p.full_name', 'fullName')
     .addSelect('p.name_withheld', 'nameWithheld')
@@ -177,8 +178,11 @@ export async function selectCases(ds: DataSource, q: TimeQuery, filter: CaseList
     .addSelect('p.external_reference', 'externalReference')
     .addSelect('si.status', 'status')
     .addSelect('si.status_since', 'statusSince')
-    .addSelect('si.facility', 'facility')
-    .getRawMany();
+    .addSelect('si.facility', 'facility');
+}
+
+export async function selectCases(ds: DataSource, q: TimeQuery, filter: CaseListFilter, names: NameReader): Promise<CaseListItem[]> {
+  const rows: Record<string, unknown>[] = await caseListQuery(ds, q, filter).getRawMany();
 
   const named = await withNames(
     rows.map((r) => ({

@@ -3,6 +3,7 @@ import { CASE_STATUSES, DEPRIVED_OF_LIBERTY, type CaseStatus } from '#domain';
 import { CORNER_TABLES } from '../case-projection/stock-corners.js';
 import { GROUP_DIMENSIONS, parseGroupMeasure, profileOfRow, STOCK_KNOWLEDGE_NAME, stockMeasures, type GroupDimension } from '../case-projection/stock-deltas.js';
 import { OPEN_INSTANT, StatusIntervalEntity } from '../schema/read-model.entities.js';
+import { recordedDaySql } from '../schema/secondary-indexes.js';
 import { standingAt, type TimeQuery } from './time-query.js';
 
 export const GROUP_BY = ['nationality', 'facility', 'gender', 'military', 'minor', 'sentenced'] as const;
@@ -102,18 +103,8 @@ export async function stockKnownThen(ds: DataSource, q: TimeQuery): Promise<Map<
   const sums = new Map<string, number>();
   for (const r of (await ds.query(sumsSql, params)) as { measure: string; n: number | string }[]) sums.set(r.measure, Number(r.n));
 
-  // The corners recorded on knownAt's day, up to it: +1 at valid_from and −1 at valid_to of a row
-  // recorded then, the opposite for a row closed then. Only rows that start by asOf have corners at or before it.
-  params.length = 0;
-  const day = (column: string) => `si.${column} >= ${bind(knownDay)} AND si.${column} <= ${bind(q.knownAt)}`;
-  const standing = () => `si.scope = ${bind(q.scope)} AND si.valid_from <= ${bind(q.asOf)} AND si.valid_from < si.valid_to`;
-  const columns = `si.status, si.valid_from, si.valid_to, si.on_hunger_strike, p.foreign_national, p.gender, p.affiliation, p.minor`;
-  const rowsSql = `SELECT 1 AS sign, ${columns} FROM status_intervals si JOIN case_profiles p ON p.case_id = si.case_id
-       WHERE ${standing()} AND ${day('recorded_from')}
-      UNION ALL
-      SELECT -1 AS sign, ${columns} FROM status_intervals si JOIN case_profiles p ON p.case_id = si.case_id
-       WHERE ${standing()} AND ${day('recorded_to')}`;
-  for (const r of (await ds.query(rowsSql, params)) as Record<string, string | number>[]) {
+  const dayRows = knownThenDayRows(q, postgres);
+  for (const r of (await ds.query(dayRows.sql, dayRows.params)) as Record<string, string | number>[]) {
     const profile = profileOfRow(r);
     const sign = Number(r['sign']);
     // valid_from <= asOf by the query; valid_to's corner counts only when it is at or before asOf too.
@@ -122,6 +113,28 @@ export async function stockKnownThen(ds: DataSource, q: TimeQuery): Promise<Map<
     for (const measure of stockMeasures(String(r['status']), Number(r['on_hunger_strike']) === 1, profile)) sums.set(measure, (sums.get(measure) ?? 0) + delta);
   }
   return sums;
+}
+
+/**
+ * The status intervals recorded (sign 1) or closed (−1) on `knownAt`'s own day, up to `knownAt`, that
+ * start by `asOf`, with what their measures need: the corners the corner tables do not hold yet.
+ */
+export function knownThenDayRows(q: TimeQuery, postgres: boolean): { sql: string; params: string[] } {
+  const params: string[] = [];
+  const bind = (v: string) => {
+    params.push(v);
+    return postgres ? `$${params.length}` : '?';
+  };
+  const knownDay = q.knownAt.slice(0, 10);
+  const standing = () => `si.scope = ${bind(q.scope)} AND si.valid_from <= ${bind(q.asOf)} AND si.valid_from < si.valid_to`;
+  const columns = `si.status, si.valid_from, si.valid_to, si.on_hunger_strike, p.foreign_national, p.gender, p.affiliation, p.minor`;
+  // Opened that day: by the recording-day index (the same expression as the index's).
+  const sql = `SELECT 1 AS sign, ${columns} FROM status_intervals si JOIN case_profiles p ON p.case_id = si.case_id
+       WHERE ${standing()} AND ${recordedDaySql('si.recorded_from')} = ${bind(knownDay)} AND si.recorded_from <= ${bind(q.knownAt)}
+      UNION ALL
+      SELECT -1 AS sign, ${columns} FROM status_intervals si JOIN case_profiles p ON p.case_id = si.case_id
+       WHERE ${standing()} AND si.recorded_to >= ${bind(knownDay)} AND si.recorded_to <= ${bind(q.knownAt)}`;
+  return { sql, params };
 }
 
 /** The sums for `q`: from the per-day deltas when known now, else from the corners; null when neither answers. */

@@ -9,9 +9,10 @@ import { StockDeltas1733100000000 } from './1733100000000-stock-deltas.migration
 import { StockGroupDeltas1733200000000 } from './1733200000000-stock-group-deltas.migration.js';
 import { DropRowKey1733300000000 } from './1733300000000-drop-row-key.migration.js';
 import { StockCorners1733400000000 } from './1733400000000-stock-corners.migration.js';
+import { RecordedDayIndex1733500000000 } from './1733500000000-recorded-day-index.migration.js';
 import { READ_MODEL_ENTITIES } from './read-model.entities.js';
 
-export const READ_MODEL_MIGRATIONS = [ReadModels1732800000000, Audit1732900000000, AccessTokens1733000000000, StockDeltas1733100000000, StockGroupDeltas1733200000000, DropRowKey1733300000000, StockCorners1733400000000];
+export const READ_MODEL_MIGRATIONS = [ReadModels1732800000000, Audit1732900000000, AccessTokens1733000000000, StockDeltas1733100000000, StockGroupDeltas1733200000000, DropRowKey1733300000000, StockCorners1733400000000, RecordedDayIndex1733500000000];
 
 /** The embedded default: read models in their own SQLite file (WAL), schema by migrations, never `synchronize`. */
 export async function openSqliteReadModels(filename: string): Promise<DataSource> {
