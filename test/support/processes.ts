@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -65,17 +65,21 @@ export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 3
   }
 }
 
-/** A port the system had free a moment ago (another process may still take it before the API binds it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * A random port below the range the system hands out for outgoing connections (and for `listen(0)`):
+ * there only another listener can hold it, which `startApiProcess` sees as EADDRINUSE. A port from
+ * `listen(0)` comes from the range shared with outgoing connections (the tests' own, the API's to
+ * PostgreSQL).
+ */
+export function listeningPort(): number {
+  let firstEphemeral = 32768;
+  try {
+    firstEphemeral = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || firstEphemeral;
+  } catch {
+    // Not Linux: keep the usual start of the range.
+  }
+  const low = 10_000;
+  return low + Math.floor(Math.random() * Math.max(1, firstEphemeral - low));
 }
 
 export interface RunningApiProcess {
@@ -86,12 +90,12 @@ export interface RunningApiProcess {
 }
 
 /**
- * Starts the built API on a free port and resolves once it logs that it listens. If another process
- * took the port between the draw and the bind, it draws again.
+ * Starts the built API on a {@link listeningPort} and resolves once it logs that it listens. If
+ * another process listens there, it draws again.
  */
 export async function startApiProcess(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<RunningApiProcess> {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = listeningPort();
     // It must log at `log` level: the line that says it listens is how we know it is up.
     const api = startProcess(DIST.api, { ...env, LOG_LEVEL: 'log', PORT: String(port) });
     try {

@@ -133,8 +133,11 @@ export class ApiClient {
         body = { text };
       }
       return { status: response.status, body, headers: response.headers, ms: performance.now() - started };
-    } catch {
-      return { status: 0, body: null, headers: null, failure: controller.signal.aborted ? 'timeout' : 'network', ms: performance.now() - started };
+    } catch (error) {
+      if (controller.signal.aborted) return { status: 0, body: null, headers: null, failure: 'timeout', ms: performance.now() - started };
+      // What the transport said (fetch wraps it as `cause`: a reset, a socket the server closed...), for the report.
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      return { status: 0, body: { transport: cause?.code ?? cause?.message ?? String(error) }, headers: null, failure: 'network', ms: performance.now() - started };
     } finally {
       clearTimeout(timer);
     }
