@@ -134,7 +134,6 @@ export async function listCases(
   return { total: all.length, items: all.slice(from, from + page.pageSize) };
 }
 
-/** Every case {@link listCases} would list, in its order (the export reads them all at once). */
 /** The case list's rows before names are opened: profiles joined with their status interval standing on `asOf`, filtered. */
 export function caseListQuery(ds: DataSource, q: TimeQuery, filter: CaseListFilter): SelectQueryBuilder<ObjectLiteral> {
   let qb = ds
@@ -181,6 +180,7 @@ export function caseListQuery(ds: DataSource, q: TimeQuery, filter: CaseListFilt
     .addSelect('si.facility', 'facility');
 }
 
+/** Every case {@link listCases} would list, in its order (the export reads them all at once). */
 export async function selectCases(ds: DataSource, q: TimeQuery, filter: CaseListFilter, names: NameReader): Promise<CaseListItem[]> {
   const rows: Record<string, unknown>[] = await caseListQuery(ds, q, filter).getRawMany();
 

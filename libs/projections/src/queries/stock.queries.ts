@@ -39,13 +39,21 @@ export async function stockGroupsKnownNow(ds: DataSource, q: TimeQuery, dimensio
   return sumsKnownNow(ds, q, 'stock_group_deltas', dimension);
 }
 
+/** Values bound in order, with the placeholder each driver expects (`$n` on PostgreSQL, `?` on SQLite). */
+function boundParams(postgres: boolean): { params: string[]; bind: (value: string) => string } {
+  const params: string[] = [];
+  return {
+    params,
+    bind: (value) => {
+      params.push(value);
+      return postgres ? `$${params.length}` : '?';
+    },
+  };
+}
+
 async function sumsKnownNow(ds: DataSource, q: TimeQuery, tables: 'stock_deltas' | 'stock_group_deltas', dimension: GroupDimension | null): Promise<Map<string, number> | null> {
   if (q.atPosition !== undefined || !IS_DAY.test(q.asOf)) return null;
-  const params: string[] = [];
-  const bind = (v: string) => {
-    params.push(v);
-    return ds.options.type === 'postgres' ? `$${params.length}` : '?';
-  };
+  const { params, bind } = boundParams(ds.options.type === 'postgres');
   const month = q.asOf.slice(0, 7);
   // The comparisons run in SQL, in the same collation as the interval query they stand in for.
   const known = `CASE WHEN k.recorded_up_to <= ${bind(q.knownAt)} AND ${bind(q.knownAt)} < ${bind(OPEN_INSTANT)} THEN 1 ELSE 0 END`;
@@ -78,11 +86,7 @@ const IS_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 export async function stockKnownThen(ds: DataSource, q: TimeQuery): Promise<Map<string, number> | null> {
   if (q.atPosition !== undefined || !IS_DAY.test(q.asOf) || !IS_INSTANT.test(q.knownAt) || q.knownAt >= OPEN_INSTANT) return null;
   const postgres = ds.options.type === 'postgres';
-  const params: string[] = [];
-  const bind = (v: string) => {
-    params.push(v);
-    return postgres ? `$${params.length}` : '?';
-  };
+  const { params, bind } = boundParams(postgres);
   const [knownMonth, knownDay, asOfMonth] = [q.knownAt.slice(0, 7), q.knownAt.slice(0, 10), q.asOf.slice(0, 7)];
   const scope = () => `scope = ${bind(q.scope)}`;
   // Recorded in the months before knownAt's, or on the days of its month before its day; true in the
@@ -120,11 +124,7 @@ export async function stockKnownThen(ds: DataSource, q: TimeQuery): Promise<Map<
  * start by `asOf`, with what their measures need: the corners the corner tables do not hold yet.
  */
 export function knownThenDayRows(q: TimeQuery, postgres: boolean): { sql: string; params: string[] } {
-  const params: string[] = [];
-  const bind = (v: string) => {
-    params.push(v);
-    return postgres ? `$${params.length}` : '?';
-  };
+  const { params, bind } = boundParams(postgres);
   const knownDay = q.knownAt.slice(0, 10);
   const standing = () => `si.scope = ${bind(q.scope)} AND si.valid_from <= ${bind(q.asOf)} AND si.valid_from < si.valid_to`;
   const columns = `si.status, si.valid_from, si.valid_to, si.on_hunger_strike, p.foreign_national, p.gender, p.affiliation, p.minor`;
