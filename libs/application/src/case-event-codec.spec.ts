@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { caseDecider, DomainError, DomainErrorCode, type CaseCommand } from '#domain';
 import { SqliteEventStore, type RecordedEvent } from '#event-store';
@@ -117,3 +118,80 @@ describe('CaseEventCodec', () => {
     expect(await stored()).toHaveLength(2);
   });
 });
+
+describe('CaseEventCodec: names opened once, served from memory while their key is trusted', () => {
+  let keys: SqliteKeyStore;
+  beforeEach(() => {
+    keys = new SqliteKeyStore({ filename: ':memory:' });
+  });
+  afterEach(async () => {
+    await keys.close();
+  });
+  const masterKey = randomBytes(32);
+  const sealedName = async (cipher: PersonalDataCipher, caseId: string, fullName: string) => JSON.stringify(await cipher.encrypt(caseId, { fullName }));
+
+  it('opens each name once: a second list of the same rows decrypts nothing', async () => {
+    const cipher = new PersonalDataCipher(keys, masterKey);
+    const codec = new CaseEventCodec(cipher);
+    const rows = [
+      { caseId: CASE, sealed: await sealedName(cipher, CASE, 'Zacarías') },
+      { caseId: OTHER, sealed: await sealedName(cipher, OTHER, 'Otra') },
+    ];
+    const decryptMany = jest.spyOn(cipher, 'decryptMany');
+    const expected = [
+      { fullName: 'Zacarías', nameErased: false },
+      { fullName: 'Otra', nameErased: false },
+    ];
+    expect(await codec.readNames(rows)).toEqual(expected);
+    expect(await codec.readNames(rows)).toEqual(expected);
+    expect(decryptMany).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows an erasure made here at once, though the name was opened before', async () => {
+    const cipher = new PersonalDataCipher(keys, masterKey);
+    const codec = new CaseEventCodec(cipher);
+    const rows = [{ caseId: CASE, sealed: await sealedName(cipher, CASE, 'Zacarías') }];
+    expect(await codec.readNames(rows)).toEqual([{ fullName: 'Zacarías', nameErased: false }]);
+    await codec.erase(CASE);
+    expect(await codec.readNames(rows)).toEqual([{ fullName: null, nameErased: true }]);
+  });
+
+  it('shows an erasure made by another process once the key is no longer trusted here, as without the memory', async () => {
+    const here = new CaseEventCodec(new PersonalDataCipher(keys, masterKey, { cacheTtlMs: 200 }));
+    const elsewhere = new CaseEventCodec(new PersonalDataCipher(keys, masterKey));
+    const rows = [{ caseId: CASE, sealed: await sealedName(elsewhere.cipher!, CASE, 'Zacarías') }];
+    expect(await here.readNames(rows)).toEqual([{ fullName: 'Zacarías', nameErased: false }]);
+    await elsewhere.erase(CASE);
+    // Within the key's TTL this process still trusts the key it holds (the documented window)...
+    expect(await here.readNames(rows)).toEqual([{ fullName: 'Zacarías', nameErased: false }]);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    // ...and after it, the key store is asked again and the name reads erased.
+    expect(await here.readNames(rows)).toEqual([{ fullName: null, nameErased: true }]);
+  });
+
+  it('opens afresh any sealed text other than the one it opened, so a tampered row is still refused', async () => {
+    const cipher = new PersonalDataCipher(keys, masterKey);
+    const codec = new CaseEventCodec(cipher);
+    const sealed = await sealedName(cipher, CASE, 'Zacarías');
+    expect(await codec.readNames([{ caseId: CASE, sealed }])).toEqual([{ fullName: 'Zacarías', nameErased: false }]);
+    const envelope = JSON.parse(sealed) as { ct: string };
+    const flipped = Buffer.from(envelope.ct, 'base64');
+    flipped[0] = flipped[0]! ^ 1;
+    const tampered = JSON.stringify({ ...envelope, ct: flipped.toString('base64') });
+    await expect(codec.readNames([{ caseId: CASE, sealed: tampered }])).rejects.toBeInstanceOf(PersonalDataIntegrityError);
+  });
+
+  it('keeps at most its limit of names, dropping the oldest first', async () => {
+    const cipher = new PersonalDataCipher(keys, masterKey);
+    const codec = new CaseEventCodec(cipher, 1);
+    const first = { caseId: CASE, sealed: await sealedName(cipher, CASE, 'Zacarías') };
+    const second = { caseId: OTHER, sealed: await sealedName(cipher, OTHER, 'Otra') };
+    const decryptMany = jest.spyOn(cipher, 'decryptMany');
+    await codec.readNames([first, second]);
+    await codec.readNames([second]);
+    expect(decryptMany).toHaveBeenCalledTimes(1);
+    await codec.readNames([first]);
+    expect(decryptMany).toHaveBeenCalledTimes(2);
+  });
+});
+

@@ -105,7 +105,20 @@ export class CaseEventCodec {
     return new CaseEventCodec(null);
   }
 
-  constructor(readonly cipher: PersonalDataCipher | null) {}
+  /**
+   * Names opened earlier, by case: the sealed text they were opened from and what it read. A list
+   * opens every name on each request (it orders by name, which SQL cannot see), and opening costs
+   * about 10 µs a row (parse, AES-GCM, parse); a hit is one string comparison. A hit is served only
+   * while the cipher still trusts the case's live key (see `holdsTrustedKey`), so an erasure is seen
+   * exactly as before: at once in this process, within the key's TTL in the others. Keeping the
+   * plaintext adds no exposure beyond the cached data key, which opens the same envelope.
+   */
+  private readonly openedNames = new Map<string, { sealed: string; view: NameView }>();
+
+  constructor(
+    readonly cipher: PersonalDataCipher | null,
+    private readonly openedNamesLimit = 50_000,
+  ) {}
 
   async encode(caseId: string, event: CaseEvent, eventId: string, meta: CommandMetadata): Promise<NewEvent> {
     const envelope = encodeCaseEvent(event, eventId, meta);
@@ -149,9 +162,14 @@ export class CaseEventCodec {
    */
   async readNames(rows: readonly SealedName[]): Promise<NameView[]> {
     const out: NameView[] = rows.map(() => ({ fullName: null, nameErased: false }));
-    const sealed: { index: number; envelope: unknown; subjectId: string }[] = [];
+    const sealed: { index: number; envelope: unknown; subjectId: string; text: string }[] = [];
     rows.forEach((row, index) => {
       if (row.sealed === null) return;
+      const opened = this.openedName(row.caseId, row.sealed);
+      if (opened !== null) {
+        out[index] = opened;
+        return;
+      }
       let value: unknown;
       try {
         value = JSON.parse(row.sealed);
@@ -159,21 +177,46 @@ export class CaseEventCodec {
         out[index] = { fullName: row.sealed, nameErased: false };
         return;
       }
-      if (isEncryptedEnvelope(value)) sealed.push({ index, envelope: value, subjectId: row.caseId });
+      if (isEncryptedEnvelope(value)) sealed.push({ index, envelope: value, subjectId: row.caseId, text: row.sealed });
       else out[index] = nameIn(value);
     });
     if (sealed.length === 0) return out;
     const opened = await this.requireCipher().decryptMany(sealed);
-    sealed.forEach(({ index }, k) => {
+    sealed.forEach(({ index, subjectId, text }, k) => {
       const personal = opened[k]!;
-      out[index] = isErased(personal) ? { fullName: null, nameErased: true } : nameIn(personal);
+      if (isErased(personal)) {
+        out[index] = { fullName: null, nameErased: true };
+        this.openedNames.delete(subjectId);
+      } else {
+        out[index] = nameIn(personal);
+        this.rememberName(subjectId, text, out[index]!);
+      }
     });
     return out;
   }
 
   /** Destroys the case's data key (see {@link PersonalDataCipher.erase}). */
   erase(caseId: string): Promise<DestroyOutcome> {
+    this.openedNames.delete(caseId);
     return this.requireCipher().erase(caseId);
+  }
+
+  /** The name opened earlier from exactly this sealed text, while the case's key is still trusted. */
+  private openedName(caseId: string, sealed: string): NameView | null {
+    const entry = this.openedNames.get(caseId);
+    if (entry === undefined || entry.sealed !== sealed) return null;
+    if (this.cipher === null || !this.cipher.holdsTrustedKey(caseId)) {
+      this.openedNames.delete(caseId);
+      return null;
+    }
+    return entry.view;
+  }
+
+  private rememberName(caseId: string, sealed: string, view: NameView): void {
+    // Insertion order is the eviction order: a list reads every case, so recency buys nothing here.
+    this.openedNames.delete(caseId);
+    this.openedNames.set(caseId, { sealed, view });
+    if (this.openedNames.size > this.openedNamesLimit) this.openedNames.delete(this.openedNames.keys().next().value!);
   }
 
   private requireCipher(): PersonalDataCipher {

@@ -113,6 +113,15 @@ export class PersonalDataCipher {
     return outcome;
   }
 
+  /**
+   * Whether a live key of the subject is in memory and still trusted (within the TTL): what a cache
+   * of opened data may rely on to serve a plaintext without asking the key store. No store query.
+   */
+  holdsTrustedKey(subjectId: string): boolean {
+    const cached = this.cache.get(subjectId);
+    return cached !== undefined && cached.key !== 'destroyed' && cached.expires > Date.now();
+  }
+
   /** Whether the subject's key is destroyed (asks the key store, not the cache). */
   async isErased(subjectId: string): Promise<boolean> {
     const row = await this.keys.get(subjectId);
