@@ -335,10 +335,11 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     assertStreamId(streamId);
     return this.run(async () => {
-      const { rows } = await this.pool.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM ${this.table} WHERE stream_id = $1 ORDER BY version`,
-        [streamId],
-      );
+      const { rows } = await this.pool.query<EventRow>({
+        name: this.statementName('read-stream'),
+        text: `SELECT ${EVENT_COLUMNS} FROM ${this.table} WHERE stream_id = $1 ORDER BY version`,
+        values: [streamId],
+      });
       return rows.map(toRecordedEvent);
     });
   }
@@ -528,24 +529,28 @@ export class PostgresEventStore implements EventStore {
       o_version: number;
       o_position: string;
       o_recorded_at: string;
-    }>(`SELECT * FROM ${quoteIdent(this.schema)}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`, [
-      LOCK_CLASS,
-      this.lockKey,
-      NOTIFY_CHANNEL,
-      this.schema,
-      streamId,
-      options.commandId,
-      options.expectedVersion,
-      recordedAt,
-      events.map((e) => e.eventId),
-      events.map((e) => e.type),
-      events.map((e) => e.schemaVersion),
-      data,
-      personal,
-      metadata,
-      heads,
-      tails,
-    ]);
+    }>({
+      name: this.statementName('append'),
+      text: `SELECT * FROM ${quoteIdent(this.schema)}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+      values: [
+        LOCK_CLASS,
+        this.lockKey,
+        NOTIFY_CHANNEL,
+        this.schema,
+        streamId,
+        options.commandId,
+        options.expectedVersion,
+        recordedAt,
+        events.map((e) => e.eventId),
+        events.map((e) => e.type),
+        events.map((e) => e.schemaVersion),
+        data,
+        personal,
+        metadata,
+        heads,
+        tails,
+      ],
+    });
     const first = rows[0]!;
     switch (first.o_outcome) {
       case 'duplicate':
@@ -632,10 +637,11 @@ export class PostgresEventStore implements EventStore {
   private async readBatch(after: number, upTo: number, batchSize: number): Promise<RecordedEvent[]> {
     this.assertOpen();
     return this.run(async () => {
-      const { rows } = await this.pool.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM ${this.table} WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3`,
-        [after, upTo, batchSize],
-      );
+      const { rows } = await this.pool.query<EventRow>({
+        name: this.statementName('read-batch'),
+        text: `SELECT ${EVENT_COLUMNS} FROM ${this.table} WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3`,
+        values: [after, upTo, batchSize],
+      });
       return rows.map(toRecordedEvent);
     });
   }
@@ -797,6 +803,15 @@ export class PostgresEventStore implements EventStore {
     } catch (error) {
       throw translateError(error, 'cannot connect to the PostgreSQL event store');
     }
+  }
+
+  /**
+   * The name of one of the hot statements (append, stream read, log read), prepared once per pooled
+   * connection by node-postgres instead of parsed and planned on every call. The schema is part of
+   * the name: a connection prepares each name for one text only.
+   */
+  private statementName(statement: 'append' | 'read-stream' | 'read-batch'): string {
+    return `event-store:${this.schema}:${statement}`;
   }
 
   private assertOpen(): void {
