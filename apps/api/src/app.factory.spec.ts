@@ -48,6 +48,15 @@ describe('createApp', () => {
     await request(server).get('/docs-json').expect(200);
   });
 
+  it('keeps idle connections open longer than its clients do (65 s, announced in Keep-Alive), so none reuses one it is closing', async () => {
+    app = await createApp(TinyModule, loadEnvironment({ LOG_LEVEL: 'fatal' }));
+    await app.listen(0, '127.0.0.1');
+    const answer = await fetch(`${await app.getUrl()}/api/ping`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('keep-alive')).toBe('timeout=65');
+    expect(app.getHttpServer().headersTimeout).toBeGreaterThan(app.getHttpServer().keepAliveTimeout);
+  });
+
   it('builds AppModule, which provides the Environment and /health, and closes every other route to callers without a token', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pct-factory-'));
     const admin = generateAccessToken();

@@ -63,8 +63,9 @@ export const HELMET_OPTIONS = {
 
 /**
  * Everything about the HTTP layer that is not a route: security headers, CORS, body parsing, the
- * web app at `/`, the `/api` prefix, validation, problem details, shutdown hooks and the OpenAPI documentation. Tests
- * call it on the application of their testing module, so they run with the configuration of production.
+ * web app at `/`, the `/api` prefix, validation, problem details, shutdown hooks, idle-connection
+ * timeouts and the OpenAPI documentation. Tests call it on the application of their testing module,
+ * so they run with the configuration of production.
  */
 export function configureApp(app: NestExpressApplication, env: Environment): NestExpressApplication {
   if (env.LOG_LEVEL) app.useLogger(logLevelsFor(env.LOG_LEVEL));
@@ -88,8 +89,40 @@ export function configureApp(app: NestExpressApplication, env: Environment): Nes
   app.useGlobalFilters(new ProblemDetailsFilter());
   answerEveryUnknownRoute(app);
   app.enableShutdownHooks();
+  outwaitClientsOnIdleConnections(app);
   setUpDocumentation(app);
   return app;
+}
+
+/** How long an idle keep-alive connection stays open (Node's default is 5 s); announced to clients as `Keep-Alive: timeout=65`. */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/**
+ * The server must be the side that waits longest on an idle connection. When it closes first, a
+ * request the client sends on that connection at the same moment gets no answer, only a reset
+ * (nodejs/node#52649): fetch keeps a connection for the server's announced timeout minus 1 s, so
+ * with Node's 5 s default a client whose timers run late under load reuses a connection the server
+ * is closing. 65 s also outlasts the 60 s idle timeout proxies commonly use in front. Headers must
+ * arrive within a longer limit than that, as Node requires.
+ */
+function outwaitClientsOnIdleConnections(app: NestExpressApplication): void {
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  // Shutdown (`app.close()` closes the server and waits for its connections) must not wait out the
+  // timeout: once closing, a connection is closed as soon as it has answered what it was asked.
+  let closing = false;
+  server.on('request', (_request, response: import('node:http').ServerResponse) => {
+    if (closing) response.shouldKeepAlive = false;
+    response.on('finish', () => {
+      if (closing) server.closeIdleConnections();
+    });
+  });
+  const close = server.close.bind(server);
+  server.close = ((callback?: (error?: Error) => void) => {
+    closing = true;
+    return close(callback);
+  }) as typeof server.close;
 }
 
 /** Swagger UI at `/docs`, the OpenAPI document at `/docs-json`; built on first request, once every route is known. */
