@@ -3,6 +3,7 @@ import { SqliteEventStore } from '#event-store';
 import {
   ACCESS_TOKEN_PATTERN,
   AccessTokens,
+  bootstrapTokenId,
   generateAccessToken,
   hashAccessToken,
   type AccessTokenRecord,
@@ -10,10 +11,11 @@ import {
 } from './access-tokens.js';
 import { ApplicationError, ApplicationErrorCode } from './application-error.js';
 
-/** The token table in memory, with the unique hash the real one has. */
+/** The token table in memory, with the primary key and the unique hash the real one has. */
 class MemoryTokenStore implements AccessTokenStore {
   readonly rows: AccessTokenRecord[] = [];
   async insert(record: AccessTokenRecord): Promise<void> {
+    if (this.rows.some((r) => r.id === record.id)) throw new Error('UNIQUE constraint failed: api_tokens.id');
     if (this.rows.some((r) => r.tokenHash === record.tokenHash)) throw new Error('UNIQUE constraint failed: api_tokens.token_hash');
     this.rows.push({ ...record });
   }
@@ -171,6 +173,19 @@ describe('AccessTokens', () => {
       // Every admin revoked: the next start creates a new one.
       await tokens.revoke(generated.id, CONTEXT);
       expect(await tokens.bootstrapAdmin(undefined)).toMatchObject({ kind: 'generated' });
+    });
+
+    it('is generated once when two processes start at once with nothing configured: the other finds its admin', async () => {
+      const other = new AccessTokens(table, store, { now: () => now }, { next: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` });
+      const outcomes = await Promise.all([tokens.bootstrapAdmin(undefined), other.bootstrapAdmin(undefined)]);
+      expect(outcomes.map((o) => o.kind).sort()).toEqual(['admin-exists', 'generated']);
+      expect(table.rows).toHaveLength(1);
+      // After every admin is revoked, the next bootstrap gets an id of its own.
+      await tokens.revoke(table.rows[0]!.id, CONTEXT);
+      const again = await Promise.all([tokens.bootstrapAdmin(undefined), other.bootstrapAdmin(undefined)]);
+      expect(again.map((o) => o.kind).sort()).toEqual(['admin-exists', 'generated']);
+      expect(table.rows.map((r) => r.id)).toEqual([bootstrapTokenId(0), bootstrapTokenId(1)]);
+      expect(bootstrapTokenId(1)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     });
 
     it('survives two processes creating the same configured admin at once', async () => {
