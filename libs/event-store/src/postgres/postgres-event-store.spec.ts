@@ -231,6 +231,17 @@ describeIfPg('PostgresEventStore (PostgreSQL specifics)', () => {
     await expect(admin.query(`UPDATE "${schema}".events SET hash = 'x' WHERE position = 1`)).rejects.toThrow(/events_hash_format/);
   });
 
+  it('appends and reads on a schema whose name has the longest length allowed (63 characters)', async () => {
+    const schema = `${uniqueSchema()}_${'x'.repeat(63)}`.slice(0, 63);
+    const store = await open(schema);
+    await appendCommand(store, 'case-long', 1, 0);
+    await appendCommand(store, 'case-long', 1, 1);
+    expect((await store.readStream('case-long')).map((e) => e.version)).toEqual([1, 2]);
+    const all: number[] = [];
+    for await (const batch of store.readAll({ after: 0, batchSize: 10 })) all.push(...batch.map((e) => e.position));
+    expect(all).toEqual([1, 2]);
+  });
+
   it('refuses a schema written by newer code', async () => {
     const schema = uniqueSchema();
     await open(schema);

@@ -807,11 +807,13 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * The name of one of the hot statements (append, stream read, log read), prepared once per pooled
-   * connection by node-postgres instead of parsed and planned on every call. The schema is part of
-   * the name: a connection prepares each name for one text only.
+   * connection by node-postgres instead of parsed and planned on every call. A connection prepares
+   * each name for one text only, and the pool's connections serve this store (one schema) alone, so
+   * the names need not carry the schema; nor may they: PostgreSQL cuts names at 63 bytes, and with
+   * a long schema name two statements' names would become one.
    */
   private statementName(statement: 'append' | 'read-stream' | 'read-batch'): string {
-    return `event-store:${this.schema}:${statement}`;
+    return `event-store-${statement}`;
   }
 
   private assertOpen(): void {
