@@ -237,7 +237,10 @@ describe('projection equivalence (property)', () => {
     const runs = ON_POSTGRES ? 0.2 : 1;
     expect(seen.accepted).toBeGreaterThan(150 * runs);
     // Past knowledge was asked where the corners' recording months, and days of knownAt's month, counted.
-    expect(seen.knownThenEarlierMonths).toBeGreaterThan(50 * runs);
+    // The months come in clumps (a few runs give many, most none): 114-154 per 100 runs on SQLite, and
+    // exactly 10 in one PostgreSQL pass of 20 runs, which failed "more than 10". Over 20 runs, "more than
+    // 2" still shows the path was taken; SQLite's 100 runs check the amount.
+    expect(seen.knownThenEarlierMonths).toBeGreaterThan(ON_POSTGRES ? 2 : 50);
     expect(seen.knownThenEarlierDays).toBeGreaterThan(50 * runs);
     // Each run draws one of the two rebuilds: over PostgreSQL's 20 runs, more than 5 of either failed about 1 run in 50.
     const eachRebuild = ON_POSTGRES ? 2 : 5;
