@@ -95,15 +95,19 @@ const ROWS_PER_STATEMENT = 64;
 
 const isPostgres = (tx: EntityManager) => tx.connection.options.type === 'postgres';
 
-function insertSql(table: RowTable, rows: number, postgres: boolean): string {
-  const width = table.columns.length;
+/** `(?, ?), (?, ?)` or `($1, $2), ($3, $4)`: the VALUES of a multi-row statement, `rows` tuples of `width`. */
+export function placeholderTuples(rows: number, width: number, postgres: boolean): string {
   const tuples: string[] = [];
   for (let r = 0; r < rows; r++) {
     const marks: string[] = [];
     for (let c = 1; c <= width; c++) marks.push(postgres ? `$${r * width + c}` : '?');
     tuples.push(`(${marks.join(', ')})`);
   }
-  return `INSERT INTO ${table.name} (${table.columns.map(([c]) => c).join(', ')}) VALUES ${tuples.join(', ')}`;
+  return tuples.join(', ');
+}
+
+function insertSql(table: RowTable, rows: number, postgres: boolean): string {
+  return `INSERT INTO ${table.name} (${table.columns.map(([c]) => c).join(', ')}) VALUES ${placeholderTuples(rows, table.columns.length, postgres)}`;
 }
 
 const sqlCache = new Map<string, string>();

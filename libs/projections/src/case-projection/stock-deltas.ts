@@ -1,6 +1,6 @@
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { DEPRIVED_OF_LIBERTY } from '#domain';
-import { execute } from './raw-rows.js';
+import { execute, placeholderTuples } from './raw-rows.js';
 
 /**
  * Counts "as of a day, as known now" without scanning status intervals: for every status interval
@@ -221,10 +221,7 @@ function upsertSql(table: string, keys: readonly string[], rowCount: number, pos
   const cacheKey = `${table}(${keys.join(',')})${rowCount}${postgres ? '$' : '?'}`;
   let sql = upsertSqlCache.get(cacheKey);
   if (sql === undefined) {
-    const width = keys.length + 1;
-    const tuples: string[] = [];
-    for (let r = 0; r < rowCount; r++) tuples.push(`(${Array.from({ length: width }, (_c, c) => ph(postgres, r * width + c + 1)).join(', ')})`);
-    sql = `INSERT INTO ${table} (${keys.join(', ')}, delta) VALUES ${tuples.join(', ')}
+    sql = `INSERT INTO ${table} (${keys.join(', ')}, delta) VALUES ${placeholderTuples(rowCount, keys.length + 1, postgres)}
        ON CONFLICT (${keys.join(', ')}) DO UPDATE SET delta = ${table}.delta + excluded.delta`;
     upsertSqlCache.set(cacheKey, sql);
   }
